@@ -1,0 +1,139 @@
+"""The data dictionary (``data/datapackage.json``, Frictionless style) and validation against it."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import DATA, DATAPACKAGE
+
+
+def descriptor() -> dict:
+    """The parsed ``data/datapackage.json``."""
+    return json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+
+
+def resource(name: str) -> dict:
+    """One resource of the data dictionary, by name."""
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    raise KeyError(f"data/datapackage.json has no resource {name!r}")
+
+
+def resource_path(res: dict) -> Path:
+    """Where a resource's file is (its ``path`` is relative to ``data/``)."""
+    return DATA / res["path"]
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cast(series: pd.Series, ftype: str, name: str, resource_name: str) -> pd.Series:
+    if ftype == "string":
+        return series
+    numeric = pd.to_numeric(series.replace("", None), errors="coerce")
+    bad = numeric.isna() & series.ne("")
+    if bad.any():
+        raise ValueError(f"{resource_name}: column {name!r} holds non-numeric value {series[bad].iloc[0]!r} "
+                         f"(row {bad.idxmax() + 2} of the file)")
+    if ftype == "integer":
+        frac = numeric.notna() & (numeric % 1 != 0)
+        if frac.any():
+            raise ValueError(f"{resource_name}: column {name!r} must be whole numbers; found {numeric[frac].iloc[0]}")
+        return numeric.astype("Int64")
+    return numeric.astype(float)
+
+
+def validate(frame: pd.DataFrame, res: dict) -> pd.DataFrame:
+    """Check a table read as strings against its schema and return it typed.
+
+    Checks the column names and order, each field's type, the ``required``,
+    ``minimum``/``maximum``, ``enum`` and ``pattern`` constraints, and the primary key.
+
+    Raises
+    ------
+    ValueError
+        Naming the column, value and row at fault.
+    """
+    name = res["name"]
+    fields = res["schema"]["fields"]
+    expected = [f["name"] for f in fields]
+    if list(frame.columns) != expected:
+        missing = [c for c in expected if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in expected]
+        raise ValueError(f"{name}: columns differ from the dictionary (missing {missing}, unexpected {extra}, "
+                         f"expected order {expected})")
+    out = frame.copy()
+    for f in fields:
+        col, cons = f["name"], f.get("constraints", {})
+        out[col] = _cast(frame[col], f["type"], col, name)
+        empty = out[col].isna() | (out[col] == "") if f["type"] == "string" else out[col].isna()
+        if cons.get("required") and empty.any():
+            raise ValueError(f"{name}: column {col!r} is required but empty in {int(empty.sum())} row(s), "
+                             f"first at row {empty.idxmax() + 2} of the file")
+        present = out.loc[~empty, col]
+        if "enum" in cons and not present.isin(cons["enum"]).all():
+            bad = present[~present.isin(cons["enum"])].iloc[0]
+            raise ValueError(f"{name}: column {col!r} has value {bad!r}, not one of {cons['enum']}")
+        if "pattern" in cons:
+            off = ~present.astype(str).str.fullmatch(cons["pattern"])
+            if off.any():
+                raise ValueError(f"{name}: column {col!r} has value {present[off].iloc[0]!r}, "
+                                 f"which does not match the pattern {cons['pattern']!r}")
+        for key, op, word in (("minimum", present.lt, "below"), ("maximum", present.gt, "above")):
+            if key in cons and op(cons[key]).any():
+                bad = present[op(cons[key])]
+                raise ValueError(f"{name}: column {col!r} has {len(bad)} value(s) {word} the allowed "
+                                 f"{key} {cons[key]}, first {bad.iloc[0]} at row {bad.index[0] + 2} of the file")
+    key = res["schema"].get("primaryKey")
+    if key:
+        dup = out.duplicated(key, keep=False)
+        if dup.any():
+            first = out.loc[dup, key].iloc[0].to_dict()
+            raise ValueError(f"{name}: {int(dup.sum())} rows share a primary key ({'-'.join(key)}), first {first}")
+    return out
+
+
+def read(name: str) -> pd.DataFrame:
+    """Read a resource from ``data/`` and validate it against the dictionary."""
+    res = resource(name)
+    path = resource_path(res)
+    if not path.exists():
+        raise FileNotFoundError(f"{res['path']} is listed in data/datapackage.json but missing; run `make data`")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return validate(raw, res)
+
+
+def refresh_hashes() -> list[str]:
+    """Rewrite every resource's ``hash`` in data/datapackage.json; return the names that changed."""
+    desc = descriptor()
+    changed = []
+    for res in desc["resources"]:
+        new = "sha256:" + sha256(resource_path(res))
+        if res.get("hash") != new:
+            res["hash"] = new
+            changed.append(res["name"])
+    DATAPACKAGE.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return changed
+
+
+def dictionary_table() -> pd.DataFrame:
+    """Every field of every resource: ``resource, field, type, unit, allowed, description``."""
+    rows = []
+    for res in descriptor()["resources"]:
+        for f in res["schema"]["fields"]:
+            cons = f.get("constraints", {})
+            allowed = []
+            if "enum" in cons:
+                allowed.append(" | ".join(map(str, cons["enum"])))
+            if "minimum" in cons or "maximum" in cons:
+                allowed.append(f"{cons.get('minimum', '')} to {cons.get('maximum', '')}")
+            rows.append({"resource": res["name"], "field": f["name"], "type": f["type"],
+                         "unit": f.get("unit", ""), "allowed": "; ".join(allowed),
+                         "description": f.get("description", "")})
+    return pd.DataFrame(rows)

@@ -1,0 +1,8 @@
+"""Where the book's data live, found from the package rather than the working directory."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+PUBLISHED = DATA / "published"
+SIMULATED = DATA / "simulated"
+DATAPACKAGE = DATA / "datapackage.json"
