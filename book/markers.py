@@ -136,3 +136,13 @@ def marker_correlation_table(published: pd.DataFrame, plausible: tuple[float, fl
             "r_min_rounding": wide[0], "r_max_rounding": wide[1], "plausible": ok,
         })
     return pd.DataFrame(rows)
+
+
+def p_value_at(change: float, n: int, r: float, sd_from: float, sd_to: float | None = None) -> float:
+    """Two-sided p of a paired t-test of ``n`` units with this change, SDs and between-period correlation."""
+    sd_to = sd_from if sd_to is None else sd_to
+    sd_diff = math.sqrt(max(sd_from**2 + sd_to**2 - 2 * r * sd_from * sd_to, 0.0))
+    if sd_diff == 0:
+        return 0.0 if change else 1.0
+    t = abs(change) * math.sqrt(n) / sd_diff
+    return float(2 * stats.t.sf(t, n - 1))

@@ -1,13 +1,10 @@
 """The book's figure theme and shared figure helpers (colour-blind-safe palette)."""
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # notebooks and builds run without a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

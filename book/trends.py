@@ -21,6 +21,11 @@ def stars(p: float) -> str:
     return ""
 
 
+def _show(v) -> str:
+    """A value as a reader would type it (numpy scalars shown as plain numbers)."""
+    return repr(v.item() if hasattr(v, "item") else v)
+
+
 def _validated(data: pd.DataFrame, unit: str, period: str, item: str, value: str) -> pd.DataFrame:
     """Check the long table and return it with ``value`` as float; raise ``ValueError`` on any fault."""
     if not isinstance(data, pd.DataFrame):
@@ -34,8 +39,8 @@ def _validated(data: pd.DataFrame, unit: str, period: str, item: str, value: str
     if bad.any():
         first = df.loc[bad].iloc[0]
         raise ValueError(
-            f"column {value!r} has {int(bad.sum())} non-numeric value(s), first {first[value]!r} "
-            f"({unit}={first[unit]!r}, {period}={first[period]!r}, {item}={first[item]!r})"
+            f"column {value!r} has {int(bad.sum())} non-numeric value(s), first {_show(first[value])} "
+            f"({unit}={_show(first[unit])}, {period}={_show(first[period])}, {item}={_show(first[item])})"
         )
     df[value] = numeric.astype(float)
     for col in (unit, period, item):
@@ -46,7 +51,7 @@ def _validated(data: pd.DataFrame, unit: str, period: str, item: str, value: str
         first = df.loc[dup].iloc[0]
         raise ValueError(
             f"{int(dup.sum())} rows duplicate a {unit}-{period}-{item} combination, first "
-            f"{unit}={first[unit]!r}, {period}={first[period]!r}, {item}={first[item]!r}"
+            f"{unit}={_show(first[unit])}, {period}={_show(first[period])}, {item}={_show(first[item])}"
         )
     if df[period].nunique() < 2:
         raise ValueError(f"column {period!r} needs at least two periods to compare; found {df[period].nunique()}")

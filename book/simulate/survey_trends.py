@@ -165,6 +165,20 @@ def simulate(seed: int = DEFAULT_SEED, preferred_r: float = PREFERRED_R,
     return frames
 
 
+def teaching_data(seed: int = DEFAULT_SEED, preferred_r: float = PREFERRED_R,
+                  calibrate_markers: bool = True) -> dict[str, pd.DataFrame]:
+    """The committed files (validated) at the book's defaults, otherwise a fresh simulation.
+
+    Lets a chapter's parameters cell change the seed or the assumed correlation
+    while the default run reads exactly what ``data/simulated`` holds.
+    """
+    if (seed, preferred_r, calibrate_markers) == (DEFAULT_SEED, PREFERRED_R, True):
+        from .. import datasets
+
+        return {"staff": datasets.staff_survey_trusts(), "inpatient": datasets.inpatient_survey_trusts()}
+    return simulate(seed, preferred_r, calibrate_markers)
+
+
 def to_csv_text(data: pd.DataFrame) -> str:
     """CSV text with each value written at its item's precision (byte-stable across machines)."""
     decimals = {r["item_id"]: value_decimals(r["scale_max"]) for r in published.survey_tables().to_dict("records")}
