@@ -109,17 +109,34 @@ def read(name: str) -> pd.DataFrame:
     return validate(raw, res)
 
 
-def refresh_hashes() -> list[str]:
-    """Rewrite every resource's ``hash`` in data/datapackage.json; return the names that changed."""
+def _write(desc: dict) -> None:
+    DATAPACKAGE.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def refresh_hashes(names: list[str] | None = None) -> list[str]:
+    """Rewrite the ``hash`` of each resource (or of those in ``names``); return the names that changed."""
     desc = descriptor()
     changed = []
     for res in desc["resources"]:
+        if names is not None and res["name"] not in names:
+            continue
         new = "sha256:" + sha256(resource_path(res))
         if res.get("hash") != new:
             res["hash"] = new
             changed.append(res["name"])
-    DATAPACKAGE.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write(desc)
     return changed
+
+
+def upsert_resource(res: dict) -> None:
+    """Add a resource to data/datapackage.json, or replace the one of the same name (keeps file order)."""
+    desc = descriptor()
+    names = [r["name"] for r in desc["resources"]]
+    if res["name"] in names:
+        desc["resources"][names.index(res["name"])] = res
+    else:
+        desc["resources"].append(res)
+    _write(desc)
 
 
 def dictionary_table() -> pd.DataFrame:

@@ -1,0 +1,98 @@
+"""data/: every file matches the data dictionary, simulated files regenerate byte for byte."""
+import pandas as pd
+import pytest
+
+from book import datasets, published
+from book.datapackage import descriptor, read, resource, resource_path, sha256, validate
+from book.paths import DATA, SIMULATED
+from book.simulate import generate_all
+
+
+def test_every_data_file_is_in_the_dictionary_and_back():
+    listed = {r["path"] for r in descriptor()["resources"]}
+    on_disk = {str(p.relative_to(DATA)) for p in DATA.glob("*/*.csv")}
+    assert listed == on_disk
+
+
+@pytest.mark.parametrize("res", descriptor()["resources"], ids=lambda r: r["name"])
+def test_every_resource_validates_and_its_hash_is_current(res):
+    assert res["hash"] == "sha256:" + sha256(resource_path(res)), "run `make data` to refresh hashes"
+    table = read(res["name"])
+    assert len(table) > 0
+    assert res["provenance"]["kind"] in {"published", "simulated", "illustrative"}
+    for field in res["schema"]["fields"]:
+        assert field.get("description"), f"{res['name']}.{field['name']} has no description"
+
+
+def test_simulated_data_regenerate_byte_identically():
+    files = generate_all()
+    assert set(files) == {p.name for p in SIMULATED.glob("*.csv")}
+    for name, text in files.items():
+        assert (SIMULATED / name).read_bytes() == text.encode("utf-8"), f"data/simulated/{name} differs; run `make data`"
+
+
+def _survey_raw():
+    res = resource("staff_survey_trusts")
+    raw = pd.read_csv(resource_path(res), dtype=str, keep_default_na=False)
+    return res, raw
+
+
+def test_validation_names_a_missing_column():
+    res, raw = _survey_raw()
+    with pytest.raises(ValueError, match=r"missing \['value'\]"):
+        validate(raw.drop(columns="value"), res)
+
+
+def test_validation_names_a_duplicate_trust_year_item():
+    res, raw = _survey_raw()
+    with pytest.raises(ValueError, match=r"2 rows share a primary key \(trust_id-year-item\)"):
+        validate(pd.concat([raw, raw.iloc[[0]]], ignore_index=True), res)
+
+
+def test_validation_names_an_out_of_range_likert_value():
+    res, raw = _survey_raw()
+    raw.loc[3, "value"] = "5.40"
+    with pytest.raises(ValueError, match=r"column 'value' has 1 value\(s\) above the allowed maximum 5"):
+        validate(raw, res)
+
+
+def test_validation_names_a_non_numeric_value():
+    res, raw = _survey_raw()
+    raw.loc[0, "year"] = "2007a"
+    with pytest.raises(ValueError, match=r"column 'year' holds non-numeric value '2007a' \(row 2"):
+        validate(raw, res)
+
+
+def test_item_scale_check_uses_each_items_own_scale():
+    data = datasets.staff_survey_trusts().head(3).copy()
+    data.loc[0, "value"] = 4.8  # fine on 1-5
+    datasets.check_item_ranges(data)
+    inpatient = datasets.inpatient_survey_trusts()
+    bad = inpatient[inpatient["item"] == "ward_clean"].head(2).copy()
+    bad.iloc[0, bad.columns.get_loc("value")] = 4.5  # above the inpatient item's 1-4 scale
+    with pytest.raises(ValueError, match=r"outside their item's scale, first 4.5 for 'ward_clean' \(allowed 1 to 4\)"):
+        datasets.check_item_ranges(bad)
+    with pytest.raises(ValueError, match="unknown survey item"):
+        datasets.check_item_ranges(bad.assign(item="made_up"))
+
+
+def test_table1_has_every_study_element():
+    t1 = published.table1()
+    assert t1["element_id"].tolist() == ["1", "2", "3a", "3b", "4a", "4b", "4c", "5", "6a", "6b", "6c"]
+    assert t1["source"].str.len().gt(0).all()
+
+
+def test_text_counts_carry_their_sources():
+    counts = published.text_counts()
+    assert counts["source"].str.len().gt(0).all()
+    assert [published.count(k) for k in ("stakeholder_interviews", "teams", "minutes_sets",
+                                         "board_innovations_total", "board_innovations_2011h1")] == [
+        107, 621, 793, 144, 26]
+    # the half-years add up to the total, and the two domains named are part of it
+    halves = sum(published.count(k) for k in ("board_innovations_2010h1", "board_innovations_2010h2",
+                                              "board_innovations_2011h1"))
+    assert halves == published.count("board_innovations_total")
+    assert published.count("team_trusts") == sum(published.count(f"team_trusts_{s}") for s in (
+        "acute", "mental_health", "ambulance", "primary_care"))
+    with pytest.raises(KeyError, match="no published count 'nonsense'"):
+        published.count("nonsense")
