@@ -32,7 +32,7 @@ def trajectory_grid(summary: pd.DataFrame, published_means: pd.DataFrame | None 
     """
     items = list(dict.fromkeys(summary["item"]))
     nrows = int(np.ceil(len(items) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.8 * nrows), squeeze=False)
     for ax, name in zip(axes.flat, items):
         s = summary[summary["item"] == name]
         ax.errorbar(s["period"], s["mean"], yerr=[s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]],
