@@ -1,0 +1,278 @@
+"""Tests of the engagement-and-outcomes generator, models and public function (substudy 4c).
+
+The teaching data are the committed files (seed ``sim.DEFAULT_SEED`` = 26); the check of the
+generator's exact truths uses a larger simulation with seed 5.
+"""
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.stats.multitest import multipletests
+
+from book import engagement_models as em
+from book import outcomes as oc
+from book.datapackage import read
+from book.paths import SIMULATED
+from book.simulate import engagement as sim
+
+
+@pytest.fixture(scope="module")
+def data():
+    d = sim.teaching_data()
+    return em.prepare(d["panel"]), d["respondents"]
+
+
+@pytest.fixture(scope="module")
+def recovery(data):
+    return em.recovery_table(*data)
+
+
+# --- data --------------------------------------------------------------------------------------------
+
+def test_generator_is_byte_reproducible():
+    assert sim.DEFAULT_SEED == 26
+    for name, text in sim.generate().items():
+        assert (SIMULATED / name).read_text(encoding="utf-8") == text, name
+
+
+def test_committed_files_validate_and_outcomes_exist_only_where_they_should():
+    panel = read("engagement_trust_panel")
+    assert len(panel) == sum(sim.TRUST_TYPES.values()) * len(sim.YEARS) == 1830
+    assert panel.groupby("trust_type")["trust_id"].nunique().to_dict() == sim.TRUST_TYPES
+    dims = panel[["motivation", "involvement", "advocacy"]].mean(axis=1)
+    assert (dims - panel["engagement"]).abs().max() <= 0.0006
+    acute = panel["trust_type"] == "acute"
+    assert panel.loc[acute, ["hsmr", "mrsa_cases", "bed_days", "inpatient_satisfaction"]].notna().all().all()
+    assert panel.loc[~acute, ["hsmr", "mrsa_cases", "bed_days", "inpatient_satisfaction"]].isna().all().all()
+    rated = panel["year"].isin(sim.AHC_YEARS)
+    assert panel.loc[rated, "ahc_quality"].isin(sim.AHC_CATEGORIES).all()
+    assert not panel.loc[~rated, "ahc_quality"].isin(sim.AHC_CATEGORIES).any()
+    resp = read("engagement_respondents")
+    assert resp["trust_id"].nunique() == sim.N_RESPONDENT_TRUSTS
+    assert resp.groupby("trust_id").size().eq(sim.N_RESPONDENTS).all()
+    assert set(resp["trust_id"]) <= set(panel["trust_id"])
+    assert len(read("engagement_outcome_facts")) == 59
+
+
+def test_simulate_with_few_trusts_and_unknown_type():
+    small = sim.simulate(3, type_counts={"acute": 20, "ambulance": 5})
+    assert small["panel"]["trust_id"].nunique() == 25
+    assert small["respondents"]["trust_id"].nunique() == 25  # fewer trusts than the respondent sample wants
+    with pytest.raises(KeyError, match="hospice"):
+        sim.simulate(1, type_counts={"hospice": 3})
+
+
+# --- every model beside its truth ------------------------------------------------------------------
+
+def test_every_estimate_covers_its_truth(recovery):
+    assert len(recovery) == 24 and recovery["truth"].notna().all()
+    assert np.isfinite(recovery[["estimate", "ci_low", "ci_high"]].to_numpy()).all()
+    assert ((recovery["ci_low"] < recovery["estimate"]) & (recovery["estimate"] < recovery["ci_high"])).all()
+    missed = recovery.loc[~recovery["covered"], ["model", "estimand", "truth", "ci_low", "ci_high"]]
+    assert missed.empty, missed.to_string()
+    # every model family of Table 1 row 4c is present
+    models = " ".join(recovery["model"])
+    for family in ("Pearson", "MixedLM", "ICC", "OLS", "ordered logit", "Poisson", "negative binomial",
+                   "pooled OLS", "between", "random effects", "fixed effects", "prior HSMR", "latent growth"):
+        assert family in models, family
+
+
+def test_panel_models_separate_between_from_within(recovery):
+    r = recovery.set_index("model")
+    fe = r.loc["panel: entity + year fixed effects"]
+    between = r.loc["panel: between (trust means)"]
+    assert fe["truth"] == sim.BETA["log_hsmr"]
+    assert between["truth"] < 2 * fe["truth"]  # confounding more than doubles the between-trust slope
+    assert between["estimate"] < fe["estimate"]
+
+
+def test_correlation_matrix_beside_its_truths(data):
+    corr = em.correlation_recovery(data[0])
+    assert len(corr) == len(em.STAFF_CORR) * len(em.PATIENT_CORR) == 21
+    # 95% intervals: the one miss at this seed (job satisfaction x inpatient satisfaction) is chance
+    assert corr["covered"].sum() == 20
+    assert (np.sign(corr["r"]) == np.sign(corr["truth"])).all()
+
+
+def test_exact_truths_agree_with_a_large_simulation():
+    # 2,000 acute trusts (seed 5): each estimate within 3.3 standard errors of its computed limit
+    panel = em.prepare(sim.simulate(5, type_counts={"acute": 2000})["panel"])
+    truths = sim.hsmr_truths()
+    tp = oc.tidy_panel(em.hsmr_panel_models(panel), "engagement").set_index("model")
+    for model, (_, key) in em.PANEL_LABELS.items():
+        z = (tp.at[model, "estimate"] - truths[key]) / tp.at[model, "se"]
+        assert abs(z) < 3.3, (model, tp.at[model, "estimate"], truths[key])
+    a09 = panel[panel["year"] == 2009]
+    cross = oc.fit_trust_model(a09, "engagement", "hsmr", em.CONTROLS_ACUTE, log_outcome=True).iloc[0]
+    assert abs(cross["estimate"] - truths["cross_section_2009"]) < 3.3 * cross["se"]
+    r = np.corrcoef(a09["engagement"], a09["log_hsmr"])[0, 1]
+    assert abs(np.arctanh(r) - np.arctanh(sim.hsmr_engagement_correlation(2009))) * np.sqrt(len(a09) - 3) < 3.3
+    corr = oc.correlation_table(a09, em.STAFF_CORR, em.PATIENT_CORR).merge(
+        sim.correlation_truths(em.STAFF_CORR, em.PATIENT_CORR, 2009))
+    z = (np.arctanh(corr["r"]) - np.arctanh(corr["truth"])) * np.sqrt(corr["n"] - 3)
+    assert z.abs().max() < 3.3, corr.assign(z=z).to_string()
+
+
+def test_truths_move_with_the_causal_slope():
+    base, null = sim.hsmr_truths(), sim.hsmr_truths(0.0)
+    assert null["causal"] == 0.0 and null["growth_slope"] == 0.0
+    assert null["between"] == pytest.approx(base["between"] - sim.BETA["log_hsmr"])
+    assert null["between"] < -0.1  # the confounder alone makes an association
+
+
+def test_icc_interval_matches_pingouin_icc1():
+    rng = np.random.default_rng(8)
+    k, n = 30, 6
+    df = pd.DataFrame({"g": np.repeat(np.arange(k), n), "rater": np.tile(np.arange(n), k),
+                       "y": np.repeat(rng.normal(0, 1, k), n) + rng.normal(0, 1.5, k * n)})
+    ours = oc.icc_interval(df, "y", [], "g")
+    ref = pg.intraclass_corr(df, targets="g", raters="rater", ratings="y").set_index("Type").loc["ICC(1,1)"]
+    assert ours["icc"] == pytest.approx(ref["ICC"])
+    assert ours["f"] == pytest.approx(ref["F"])
+    assert ours["ci_low"] == pytest.approx(ref["CI95"][0], abs=0.006)
+    assert ours["ci_high"] == pytest.approx(ref["CI95"][1], abs=0.006)
+    with pytest.raises(ValueError, match="same number of rows"):
+        oc.icc_interval(df.iloc[1:], "y", [], "g")
+
+
+def test_mixedlm_icc_close_to_anova_icc(data):
+    rows, ml = em.multilevel_recovery(data[1])
+    assert oc.icc(ml) == pytest.approx(rows["estimate"].iloc[-1], abs=0.02)
+
+
+def test_ordered_logit_equals_stock_ordered_model(data):
+    pa = data[0][data[0]["year"] == 2008]
+    ours = oc.fit_ordinal(pa, "ahc_quality", ["engagement", "log_size"], list(sim.AHC_CATEGORIES))
+    y = pd.Series(pd.Categorical(pa["ahc_quality"], categories=list(sim.AHC_CATEGORIES), ordered=True),
+                  index=pa.index)
+    ref = OrderedModel(y, pa[["engagement", "log_size"]], distr="logit").fit(method="bfgs", disp=False, maxiter=200)
+    assert ours.params.to_numpy() == pytest.approx(ref.params.to_numpy(), rel=1e-4)
+    with pytest.raises(ValueError, match="'superb'"):
+        oc.fit_ordinal(pa.assign(ahc_quality="superb"), "ahc_quality", ["engagement"], list(sim.AHC_CATEGORIES))
+
+
+def test_counts_are_overdispersed_as_generated(data):
+    counts = em.count_models(data[0])
+    assert counts["dispersion"] > 3
+    assert counts["dispersion"] == pytest.approx(counts["expected_dispersion"], rel=0.25)
+    se = {m: counts[m].bse["engagement"] for m in ("poisson", "negbin")}
+    assert se["negbin"] > 2 * se["poisson"]
+
+
+# --- published facts, directions and the scorecard ----------------------------------------------------
+
+def test_scorecard_rows_all_match():
+    card = em.engagement_outcomes_claims()
+    assert len(card) == len(em.DIRECTIONS) + 1 + 17 == 39
+    assert card["claim_id"].is_unique
+    assert (card["status"] == "match").all(), card.loc[card["status"] != "match", ["claim_id", "reproduced"]]
+
+
+def test_every_stated_direction_is_a_published_fact(data):
+    facts = sim.facts_table().set_index("fact_id")
+    directions = facts[facts.index.str.startswith("dir_")]
+    assert set(directions.index) == set(em.DIRECTIONS) | {"dir_consistent_types"}
+    dirs = em.direction_table(data[0])
+    assert dirs["sign_matches"].all()
+    assert (dirs["p_holm"] >= dirs["p"]).all()
+
+
+def test_high_vs_medium_contrast_reproduces_the_quoted_figure(data):
+    pooled = oc.high_vs_medium(em.acute(data[0])).set_index("group").at["pooled", "pct_difference"]
+    assert em.TOL_CONTRAST[0] <= pooled <= em.TOL_CONTRAST[1]
+    assert pooled == pytest.approx(-2.25, abs=0.01)
+
+
+def test_high_vs_medium_by_hand():
+    df = pd.DataFrame({"year": [1] * 6, "engagement": [1, 2, 3, 4, 5, 6], "hsmr": [110, 108, 100, 100, 95, 95]})
+    out = oc.high_vs_medium(df).set_index("group")
+    assert out.at["1", "pct_difference"] == pytest.approx(-5.0)
+    assert out.at["1", "n_high"] == 2 and out.at["1", "n_medium"] == 2
+    quart = oc.high_vs_medium(pd.DataFrame({"year": [1] * 8, "engagement": range(8),
+                                            "hsmr": [120, 110, 100, 100, 100, 100, 90, 90]}), cuts=(0.25, 0.75))
+    assert quart.iloc[0]["pct_difference"] == pytest.approx(-10.0)
+    with pytest.raises(ValueError, match="cuts"):
+        oc.high_vs_medium(df, cuts=(0.7, 0.3))
+
+
+def test_correlation_table_equals_scipy_and_statsmodels_holm(data):
+    a09 = em.acute(data[0]).query("year == 2009")
+    out = oc.correlation_table(a09, ["engagement", "work_pressure"], ["inpatient_satisfaction", "hsmr"])
+    ref = [stats.pearsonr(a09[s], a09[p]) for s in ["engagement", "work_pressure"]
+           for p in ["inpatient_satisfaction", "hsmr"]]
+    assert out["r"].to_numpy() == pytest.approx([r[0] for r in ref])
+    assert out["p"].to_numpy() == pytest.approx([r[1] for r in ref])
+    assert out["p_adj"].to_numpy() == pytest.approx(multipletests([r[1] for r in ref], method="holm")[1])
+    with pytest.raises(ValueError, match="nurses"):
+        oc.correlation_table(a09, ["engagement"], ["nurses"])
+
+
+# --- the public function -----------------------------------------------------------------------------
+
+def _frame():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=30)
+    return pd.DataFrame({"x": x, "size": rng.normal(size=30), "region": ["a", "b", "c"] * 10,
+                         "y": 2 + 0.5 * x + rng.normal(size=30)})
+
+
+def test_fit_trust_model_equals_statsmodels_ols():
+    df = _frame()
+    out = oc.fit_trust_model(df, "x", "y", ["size", "region"]).iloc[0]
+    X = sm.add_constant(pd.concat([df[["x", "size"]], pd.get_dummies(df["region"], drop_first=True, dtype=float)],
+                                  axis=1))
+    ref = sm.OLS(df["y"], X).fit()
+    assert out["estimate"] == pytest.approx(ref.params["x"])
+    assert out["se"] == pytest.approx(ref.bse["x"])
+    assert out["ci_low"] == pytest.approx(ref.conf_int().loc["x", 0])
+    assert out["r"] == pytest.approx(np.corrcoef(df["x"], df["y"])[0, 1])
+    assert out["n"] == 30 and out["n_excluded"] == 0
+    # the standardised slope is the slope of the z-scored outcome on the z-scored exposure
+    z = df.assign(x=(df["x"] - df["x"].mean()) / df["x"].std(), y=(df["y"] - df["y"].mean()) / df["y"].std())
+    zfit = sm.OLS(z["y"], X.assign(x=z["x"])).fit()
+    assert out["std_slope"] == pytest.approx(zfit.params["x"])
+    assert out["std_ci_high"] == pytest.approx(zfit.conf_int().loc["x", 1])
+
+
+def test_fit_trust_model_counts_exclusions_and_logs():
+    df = _frame().assign(y=lambda d: np.exp(d["y"]))
+    df.loc[[0, 5], "y"] = np.nan
+    out = oc.fit_trust_model(df, "x", "y", log_outcome=True).iloc[0]
+    assert out["n"] == 28 and out["n_excluded"] == 2 and out["outcome"] == "log(y)"
+    ok = df.dropna()
+    assert out["estimate"] == pytest.approx(np.polyfit(ok["x"], np.log(ok["y"]), 1)[0])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"exposure": "nope", "outcome": "y"}, r"missing column\(s\) \['nope'\]"),
+    ({"exposure": "x", "outcome": "y", "controls": ["zzz"]}, "zzz"),
+    ({"exposure": "x", "outcome": "x"}, "different columns"),
+])
+def test_fit_trust_model_bad_columns(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        oc.fit_trust_model(_frame(), **kwargs)
+
+
+def test_fit_trust_model_bad_values():
+    df = _frame().astype({"y": object})
+    df.loc[3, "y"] = "n/a"
+    with pytest.raises(ValueError, match=r"column 'y' has 1 non-numeric value\(s\), first 'n/a' at row 3"):
+        oc.fit_trust_model(df, "x", "y")
+    with pytest.raises(ValueError, match="too few rows: 8 complete"):
+        oc.fit_trust_model(_frame().head(8), "x", "y")
+    with pytest.raises(ValueError, match="'y' must be positive"):
+        oc.fit_trust_model(_frame().assign(y=-1.0), "x", "y", log_outcome=True)
+    with pytest.raises(ValueError, match="'x' is constant"):
+        oc.fit_trust_model(_frame().assign(x=1.0), "x", "y")
+    with pytest.raises(ValueError, match="pandas DataFrame"):
+        oc.fit_trust_model([[1, 2]], "x", "y")
+
+
+def test_correlation_truths_reject_unknown_measures():
+    with pytest.raises(KeyError, match="'morale'"):
+        sim.correlation_truths(["morale"], ["inpatient_satisfaction"])
+    with pytest.raises(KeyError, match="'hsmr'"):
+        sim.correlation_truths(["engagement"], ["hsmr"])
