@@ -1,0 +1,373 @@
+"""Tests of the trust-boards generator, analyses, scorecard and count-trend functions (substudies 6a-6c).
+
+The teaching data are those of the book's default seed, ``book.simulate.boards.DEFAULT_SEED`` (6).
+"""
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import optimize, special, stats
+from statsmodels.stats import rates as sm_rates
+
+from book import boards as bd
+from book import count_trends as ct
+from book import published
+from book.paths import SIMULATED
+from book.simulate import boards as sim
+
+
+@pytest.fixture(scope="module")
+def data():
+    return sim.teaching_data()
+
+
+# --- the teaching data ----------------------------------------------------------------------------
+
+def test_default_seed_is_the_books():
+    assert sim.DEFAULT_SEED == 6
+
+
+def test_generator_is_byte_reproducible():
+    for name, text in sim.generate().items():
+        assert (SIMULATED / name).read_text(encoding="utf-8") == text, name
+
+
+def test_every_published_count_is_reproduced_from_the_data(data):
+    m, inn = data["minutes"], data["innovations"]
+    months = pd.period_range(m["month"].min(), m["month"].max(), freq="M")
+    found = {
+        "boards_surveyed": data["members"]["board_id"].nunique(),
+        "board_members_surveyed": len(data["members"]),
+        "boards_minutes": m["board_id"].nunique(),
+        "minutes_sets": len(m),
+        "minutes_months": len(months),
+        "board_innovations_total": len(inn),
+        "board_innovations_productivity": (inn["domain"] == "productivity").sum(),
+        "board_innovations_safety": (inn["domain"] == "safety").sum(),
+        "board_innovations_2010h1": (inn["half_year"] == "2010H1").sum(),
+        "board_innovations_2010h2": (inn["half_year"] == "2010H2").sum(),
+        "board_innovations_2011h1": (inn["half_year"] == "2011H1").sum(),
+        "boards_detailed": data["agenda"]["board_id"].nunique(),
+    }
+    for claim, value in found.items():
+        assert value == published.count(claim), claim
+    assert (m["month"].min(), m["month"].max()) == ("2010-01", "2011-06")
+    assert set(inn["minutes_id"]) <= set(m["minutes_id"])
+    assert set(data["agenda"]["minutes_id"]) == set(m.loc[m["detailed"] == 1, "minutes_id"])
+    ratings = data["objective_ratings"].groupby(["board_id", "objective_id"]).size()
+    assert ratings.min() >= 2 and ratings.max() == 3
+
+
+def test_sector_means_lie_in_one_to_three_and_overall_mean_is_144_over_71(data):
+    pb = bd.per_board(data["minutes"], data["innovations"])
+    means = pb.groupby("sector")["innovations"].mean()
+    assert means.between(1, 3).all()
+    assert pb["innovations"].mean() == pytest.approx(144 / 71)
+
+
+def test_prolific_story_gives_the_same_totals_but_a_different_spread(data):
+    pro = sim.simulate(story="prolific")
+    for col in ("half_year", "domain"):
+        assert pro["innovations"][col].value_counts().equals(data["innovations"][col].value_counts())
+    table = bd.story_table({"general": data, "prolific": pro}).set_index(["story", "group"])
+    assert table.loc[("prolific", "6 most prolific"), "share_of_innovations"] > \
+        table.loc[("general", "6 most prolific"), "share_of_innovations"]
+    # in the prolific story the other 65 boards do not decline
+    rest = table.loc[("prolific", "the rest")]
+    assert rest["ci_low"] < 1 < rest["ci_high"]
+    assert set(top for top in bd.top_boards(pro["minutes"], pro["innovations"])) == pro["prolific"]
+
+
+def test_simulate_rejects_an_unknown_story():
+    with pytest.raises(ValueError, match="unknown story 'cyclical'"):
+        sim.simulate(1, story="cyclical")
+
+
+# --- the analyses recover the simulated truth -----------------------------------------------------
+
+def test_trend_models_cover_their_truths(data):
+    tm = bd.trend_models(data["minutes"], data["innovations"])
+    assert len(tm) == 16
+    assert tm["covered"].all(), tm.loc[~tm["covered"], ["model", "estimand", "estimate", "truth"]]
+    nb = tm[tm["model"].str.startswith("negative binomial") & (tm["estimand"] == "rate ratio 2011H1 vs 2010H1")]
+    assert nb["ci_high"].iloc[0] < 1
+
+
+def test_regression_icc_and_odds_ratio_cover_their_truths(data):
+    reg, _ = bd.effectiveness_regression(bd.effectiveness_data(data["members"], data["effectiveness"]))
+    assert reg["covered"].all()
+    ra = bd.rater_agreement(data["objective_ratings"])
+    assert ((ra["icc2_1_ci_low"] <= ra["truth_rounded"]) & (ra["truth_rounded"] <= ra["icc2_1_ci_high"])).all()
+    pa = bd.process_agreement(data["members"])
+    assert ((pa["icc1_ci_low"] <= pa["truth_icc1"]) & (pa["truth_icc1"] <= pa["icc1_ci_high"])).all()
+    _, change = bd.quality_safety_trend(data["innovations"])
+    assert change["covered"].iloc[0]
+    ap = bd.approach_table(data["agenda"])
+    assert ((ap["ci_low"] <= ap["truth"]) & (ap["truth"] <= ap["ci_high"])).all()
+
+
+def test_repeated_sampling_clustered_intervals_keep_their_coverage(data):
+    rs = bd.repeated_sampling(data["minutes"], n_sims=1000, seed=1).set_index("method")
+    assert 0.93 <= rs.at["Poisson, SE clustered by board", "coverage"] <= 0.97
+    # overdispersion makes the Poisson interval too narrow
+    assert rs.at["Poisson Wald", "coverage"] < rs.at["Poisson, SE clustered by board", "coverage"]
+    assert rs["median_estimate"].sub(rs["truth"]).abs().max() < 0.05
+
+
+def test_power_rises_as_the_decline_deepens(data):
+    pw = bd.power_table(data["minutes"], ratios=(0.4, 0.7, 1.0), n_sims=300)
+    cl = pw[pw["method"] == "Poisson, SE clustered by board"].set_index("true_ratio")["power"]
+    assert cl[0.4] > cl[0.7] > cl[1.0]
+    assert cl[1.0] < 0.1
+
+
+def test_exposure_sensitivity_tipping_points(data):
+    tip = bd.exposure_tipping_points(data["minutes"], data["innovations"])
+    assert tip["no_decline_at"] == pytest.approx(26 / 62 * 292)
+    sens = bd.exposure_sensitivity(data["minutes"], data["innovations"], [tip["not_significant_below"] - 1,
+                                                                            tip["not_significant_below"]])
+    assert sens["p"].iloc[0] >= 0.05 > sens["p"].iloc[1]
+
+
+# --- the scorecard -------------------------------------------------------------------------------
+
+def test_scorecard_has_a_row_for_every_claim_and_no_mismatch():
+    card = bd.boards_claims()
+    assert len(card) == 22
+    assert card["claim_id"].is_unique
+    assert not (card["status"] == "mismatch").any(), card.loc[card["status"] == "mismatch"]
+    counts = card[card["claim_id"].str.match(r"6[abc]\.(board|boards|minutes)_")]
+    assert (counts["status"] == "match").all()
+    assert (card["status"] == "not reproducible").sum() == 2
+
+
+# --- relative importance -------------------------------------------------------------------------
+
+def test_lmg_equals_the_average_over_orderings_of_ols_r2_increments():
+    rng = np.random.default_rng(3)
+    x = rng.multivariate_normal(np.zeros(4), 0.5 * np.eye(4) + 0.5, size=60)
+    y = x @ [0.5, 0.2, -0.3, 0.0] + rng.normal(size=60)
+    df = pd.DataFrame(x, columns=list("abcd")).assign(y=y)
+
+    def r2(cols):
+        return sm.OLS(df["y"], sm.add_constant(df[list(cols)])).fit().rsquared if cols else 0.0
+
+    expected = dict.fromkeys("abcd", 0.0)
+    orders = list(itertools.permutations("abcd"))
+    for order in orders:
+        for i, name in enumerate(order):
+            expected[name] += (r2(order[: i + 1]) - r2(order[:i])) / len(orders)
+    got = bd.relative_importance(df, "y", list("abcd")).set_index("predictor")
+    for name in "abcd":
+        assert got.at[name, "lmg"] == pytest.approx(expected[name])
+    assert got["r2"].iloc[0] == pytest.approx(r2("abcd"))
+
+
+def test_relative_importance_rejects_too_few_rows():
+    df = pd.DataFrame({"a": [1.0, 2, 3], "b": [2.0, 1, 4], "y": [1.0, 3, 2]})
+    with pytest.raises(ValueError, match="too few rows"):
+        bd.relative_importance(df, "y", ["a", "b"])
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['zz'\]"):
+        bd.relative_importance(df, "y", ["a", "zz"])
+
+
+# --- the count-trend functions against independent computations ------------------------------------
+
+def _units(seed=5, periods=("p1", "p2", "p3"), rates=(0.3, 0.25, 0.15), alpha=0.8, n=40):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(n):
+        f = rng.gamma(1 / alpha, alpha)
+        for p, r in zip(periods, rates):
+            e = float(rng.integers(3, 9))
+            rows.append({"unit": f"u{u}", "period": p, "exposure": e, "count": int(rng.poisson(r * e * f))})
+    return pd.DataFrame(rows)
+
+
+def test_two_period_poisson_equals_the_closed_form_mle():
+    df = _units(periods=("a", "b"), rates=(0.3, 0.2))
+    out = ct.count_trend(df, unit="unit").set_index(["model", "term"])
+    tot = df.groupby("period")[["count", "exposure"]].sum()
+    rr = (tot.at["b", "count"] / tot.at["b", "exposure"]) / (tot.at["a", "count"] / tot.at["a", "exposure"])
+    se = np.sqrt(1 / tot.at["a", "count"] + 1 / tot.at["b", "count"])
+    for term in ("trend", "b"):  # with two periods the trend (a GLM fit) is the contrast (closed form)
+        row = out.loc[("poisson", term)]
+        assert row["rate_ratio"] == pytest.approx(rr, rel=1e-6)
+        assert row["ci_low"] == pytest.approx(rr * np.exp(-stats.norm.ppf(0.975) * se), rel=1e-6)
+        assert row["ci_high"] == pytest.approx(rr * np.exp(stats.norm.ppf(0.975) * se), rel=1e-6)
+
+
+def test_period_rows_and_dispersion_equal_statsmodels_glm():
+    df = _units()
+    out = ct.count_trend(df, unit="unit").set_index(["model", "term"])
+    X = sm.add_constant(pd.get_dummies(df["period"], dtype=float).drop(columns="p1"))
+    glm = sm.GLM(df["count"], X, family=sm.families.Poisson(), exposure=df["exposure"]).fit()
+    for p in ("p2", "p3"):
+        assert out.loc[("poisson", p), "rate_ratio"] == pytest.approx(np.exp(glm.params[p]), rel=1e-6)
+        assert out.loc[("poisson", p), "p"] == pytest.approx(glm.pvalues[p], rel=1e-5)
+    assert out["dispersion"].iloc[0] == pytest.approx(glm.pearson_chi2 / glm.df_resid, rel=1e-6)
+    assert out["dispersion"].iloc[0] > ct.DISPERSION_THRESHOLD
+    assert out.loc[("negative_binomial", "trend"), "preferred"]
+    assert not out.loc[("poisson", "trend"), "preferred"]
+
+
+def test_trend_on_totals_solves_the_poisson_score_equations():
+    y, e, t = np.array([62.0, 56, 26]), np.array([292.0, 258, 243]), np.arange(3.0)
+
+    def score(b):
+        mu = e * np.exp(b[0] + b[1] * t)
+        return [np.sum(y - mu), np.sum(t * (y - mu))]
+
+    b = optimize.root(score, [np.log(y.sum() / e.sum()), 0.0], tol=1e-12).x
+    mu = e * np.exp(b[0] + b[1] * t)
+    info = np.array([[mu.sum(), (t * mu).sum()], [(t * mu).sum(), (t * t * mu).sum()]])
+    se = np.sqrt(np.linalg.inv(info)[1, 1])
+    table = pd.DataFrame({"period": ["h1", "h2", "h3"], "count": y.astype(int), "exposure": e})
+    row = ct.count_trend(table).query("term == 'trend'").iloc[0]
+    assert row["rate_ratio"] == pytest.approx(np.exp(b[1]), rel=1e-6)
+    assert row["ci_high"] == pytest.approx(np.exp(b[1] + stats.norm.ppf(0.975) * se), rel=1e-5)
+    assert row["dispersion"] == pytest.approx(np.sum((y - mu) ** 2 / mu), rel=1e-6)  # 1 df
+    assert row["dispersion_df"] == 1
+
+
+def test_negative_binomial_equals_a_direct_maximum_likelihood_fit():
+    df = _units(seed=11)
+    t = df["period"].map({"p1": 0.0, "p2": 1.0, "p3": 2.0}).to_numpy()
+    y, e = df["count"].to_numpy(float), df["exposure"].to_numpy()
+
+    def nll(theta):
+        a, b, log_alpha = theta
+        alpha = np.exp(log_alpha)
+        mu = e * np.exp(a + b * t)
+        r = 1 / alpha
+        return -np.sum(special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)
+                       + r * np.log(r / (r + mu)) + y * np.log(mu / (r + mu)))
+
+    fit = optimize.minimize(nll, [np.log(0.2), 0.0, np.log(0.5)], method="Nelder-Mead",
+                            options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 20000})
+    out = ct.count_trend(df, unit="unit").set_index(["model", "term"])
+    row = out.loc[("negative_binomial", "trend")]
+    assert row["rate_ratio"] == pytest.approx(np.exp(fit.x[1]), rel=1e-4)
+    assert row["nb_alpha"] == pytest.approx(np.exp(fit.x[2]), rel=1e-3)
+
+
+def test_clustered_rate_ratio_by_hand_equals_statsmodels(data):
+    bh = bd.board_half_counts(data["minutes"], data["innovations"])
+    two = bh[bh["half_year"].isin(["2010H1", "2011H1"])]
+    row = ct.count_trend(two, "innovations", "minutes", "half_year", unit="board_id").set_index(
+        ["model", "term"]).loc[("poisson_cluster", "2011H1")]
+    se_sm = np.log(row["ci_high"] / row["ci_low"]) / (2 * stats.norm.ppf(0.975))
+    w = two.pivot(index="board_id", columns="half_year")
+    log_rr, se = bd.cluster_rate_ratio(w["innovations"].fillna(0).to_numpy()[None],
+                                       w["minutes"].fillna(0).to_numpy()[None])
+    n, k = len(two), 2
+    assert np.exp(log_rr[0]) == pytest.approx(row["rate_ratio"])
+    assert se_sm == pytest.approx(se[0] * np.sqrt((n - 1) / (n - k)), rel=1e-6)
+
+
+def test_exact_rate_ratio_agrees_with_statsmodels_and_clopper_pearson():
+    out = ct.exact_rate_ratio(62, 292, 26, 243).iloc[0]
+    ref = sm_rates.test_poisson_2indep(26, 243, 62, 292, method="exact-cond")
+    assert out["p"] == pytest.approx(ref.pvalue, rel=1e-9)
+    assert out["rate_ratio"] == pytest.approx(ref.ratio)
+    # the interval's ends are where one tail of the conditional binomial is 2.5%
+    share = lambda rr: rr * 243 / (rr * 243 + 292)  # noqa: E731
+    assert stats.binom.sf(25, 88, share(out["ci_low"])) == pytest.approx(0.025, rel=1e-6)
+    assert stats.binom.cdf(26, 88, share(out["ci_high"])) == pytest.approx(0.025, rel=1e-6)
+
+
+def test_vectorised_binomial_p_values_equal_scipy_binomtest():
+    k, n, p = np.array([0, 3, 26, 40, 88]), np.array([10, 12, 88, 88, 88]), np.array([0.5, 0.2, 0.454, 0.454, 0.9])
+    expected = [stats.binomtest(int(a), int(b), c).pvalue for a, b, c in zip(k, n, p)]
+    assert bd._binom_two_sided(k, n, p) == pytest.approx(expected, rel=1e-9)
+    arrays = bd._exact_ratio_arrays(62, 292.0, 26, np.array([243.0, 150.0]))
+    for i, m3 in enumerate((243.0, 150.0)):
+        one = ct.exact_rate_ratio(62, 292, 26, m3).iloc[0]
+        assert arrays.loc[i, ["rate_ratio", "ci_low", "ci_high", "p"]].to_numpy(float) == pytest.approx(
+            one[["rate_ratio", "ci_low", "ci_high", "p"]].to_numpy(float))
+
+
+def test_control_chart_limits_and_run_rules_by_hand():
+    counts = [9, 8, 9, 10, 9, 8, 9, 3, 2, 2, 1, 2, 1, 2, 30]
+    df = pd.DataFrame({"period": range(15), "count": counts, "exposure": [10.0] * 15})
+    out = ct.control_chart(df)
+    u = sum(counts) / 150
+    assert out["centre"].iloc[0] == pytest.approx(u)
+    assert out["ucl"].iloc[0] == pytest.approx(u + 3 * np.sqrt(u / 10))
+    assert out["outside"].tolist() == [False] * 14 + [True]
+    # seven points in a row on one side of the centre line: periods 0-6 above, then 7-13 below
+    assert out["shift"].tolist() == [True] * 14 + [False]
+    assert not out["trend"].any()
+    falling = ct.control_chart(pd.DataFrame({"period": range(8), "count": [20, 18, 15, 13, 11, 9, 7, 9]}),
+                               exposure=None)
+    assert falling["trend"].tolist() == [True] * 7 + [False]
+    assert falling["ucl"].iloc[0] == pytest.approx(102 / 8 + 3 * np.sqrt(102 / 8))
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda d: d.assign(count=d["count"].where(d.index != 2, -1)), "negative value"),
+    (lambda d: d.assign(count=d["count"].astype(float).where(d.index != 2, 1.5)), "whole numbers; found 1.5"),
+    (lambda d: d.assign(exposure=d["exposure"].where(d.index != 4, 0.0)), "must be positive; found 0 in row 4"),
+    (lambda d: d.drop(columns="exposure"), r"missing column\(s\) \['exposure'\]"),
+    (lambda d: pd.concat([d, d.iloc[[0]]], ignore_index=True), "share a unit and period"),
+    (lambda d: d.assign(count=d["count"].astype(object).where(d.index != 1, "n/a")), "first 'n/a' in row 1"),
+    (lambda d: d[d["period"] == "p1"], "at least two periods"),
+])
+def test_count_trend_rejects_bad_input(change, match):
+    with pytest.raises(ValueError, match=match):
+        ct.count_trend(change(_units(n=5)), unit="unit")
+
+
+def test_count_trend_without_unit_rejects_repeated_periods_and_empty_periods():
+    with pytest.raises(ValueError, match=r"share a period \(give unit="):
+        ct.count_trend(_units(n=3))
+    table = pd.DataFrame({"period": ["a", "b", "c"], "count": [4, 0, 3], "exposure": [10.0, 10, 10]})
+    with pytest.raises(ValueError, match="period 'b' has no events"):
+        ct.count_trend(table)
+
+
+def test_within_unit_rate_ratios_equal_poisson_with_unit_dummies():
+    df = _units(seed=8)
+    df.loc[df["unit"] == "u3", "count"] = 0  # a unit without events is excluded and counted
+    out = ct.within_unit_rate_ratios(df).set_index("term")
+    used = df[df.groupby("unit")["count"].transform("sum") > 0]
+    X = pd.concat([pd.get_dummies(used["period"], dtype=float).drop(columns="p1"),
+                   pd.get_dummies(used["unit"], dtype=float)], axis=1)
+    glm = sm.GLM(used["count"], X, family=sm.families.Poisson(), exposure=used["exposure"]).fit()
+    ci = glm.conf_int()
+    for p in ("p2", "p3"):
+        assert out.at[p, "rate_ratio"] == pytest.approx(np.exp(glm.params[p]), rel=1e-6)
+        assert out.at[p, "ci_low"] == pytest.approx(np.exp(ci.at[p, 0]), rel=1e-5)
+    n_zero = int((df.groupby("unit")["count"].sum() == 0).sum())
+    assert n_zero >= 1
+    assert out["n_units_excluded"].iloc[0] == n_zero
+    assert out["n_units"].iloc[0] == df["unit"].nunique() - n_zero
+
+
+def test_icc_absolute_agreement_equals_pingouin(data):
+    import pingouin as pg
+
+    r = data["objective_ratings"]
+    pair = r[r["rater_id"].isin(["E1", "E2"])].assign(target=lambda d: d["board_id"] + "/" + d["objective_id"])
+    ref = pg.intraclass_corr(pair, targets="target", raters="rater_id", ratings="clarity").set_index("Type")
+    ours = bd.icc_absolute_agreement(pair.pivot(index="target", columns="rater_id", values="clarity"))
+    assert ours["icc"] == pytest.approx(ref.at["ICC(A,1)", "ICC"], rel=1e-9)
+    assert ours["icc_k"] == pytest.approx(ref.at["ICC(A,k)", "ICC"], rel=1e-9)
+    assert ours["ci_low"] == pytest.approx(ref.at["ICC(A,1)", "CI95"][0], abs=0.005)  # pingouin rounds to 2 d.p.
+    assert ours["ci_high"] == pytest.approx(ref.at["ICC(A,1)", "CI95"][1], abs=0.005)
+    with pytest.raises(ValueError, match="gaps"):
+        bd.icc_absolute_agreement(pd.DataFrame({"E1": [1.0, 2.0, 3.0], "E2": [2.0, np.nan, 3.0]}))
+
+
+def test_weighted_kappa_equals_scikit_learn(data):
+    from sklearn.metrics import cohen_kappa_score
+
+    r = data["objective_ratings"]
+    wide = r[r["rater_id"].isin(["E1", "E2"])].pivot(index=["board_id", "objective_id"], columns="rater_id",
+                                                        values="challenge").astype(int)
+    assert bd.weighted_kappa(wide["E1"], wide["E2"]) == pytest.approx(
+        cohen_kappa_score(wide["E1"], wide["E2"], weights="quadratic"), rel=1e-12)
+    with pytest.raises(ValueError, match=r"rating\(s\) \[7\] are not among the categories"):
+        bd.weighted_kappa([1, 2, 7], [1, 2, 3])
