@@ -6,6 +6,8 @@ Each chapter contributes one function returning rows with the columns
 """
 from __future__ import annotations
 
+import importlib
+
 import pandas as pd
 
 from . import datasets, published
@@ -16,7 +18,8 @@ from .trends import change_table
 COLUMNS = ["claim_id", "substudy", "source", "published", "reproduced", "status", "note"]
 
 
-def _status(ok: bool) -> str:
+def status(ok: bool) -> str:
+    """``"match"`` or ``"mismatch"``."""
     return "match" if ok else "mismatch"
 
 
@@ -43,7 +46,7 @@ def survey_trends_claims() -> pd.DataFrame:
         rows.append({"claim_id": f"table{table}.{item}.{rec['cell']}",
                      "substudy": "4b" if survey == "NHS Staff Survey" else "4a",
                      "source": rec["source"], "published": rec["published"], "reproduced": rec["reproduced"],
-                     "status": _status(rec["match"]), "note": note})
+                     "status": status(rec["match"]), "note": note})
 
     counts = published.text_counts()
     for claim, data, study in (("inpatient_trusts_any", inpatient, "4a"), ("staff_trusts_all_years", staff, "4b")):
@@ -51,7 +54,7 @@ def survey_trends_claims() -> pd.DataFrame:
         n_any = int((ct["n_units"] + ct["n_excluded"]).max())
         rows.append({"claim_id": f"text.{claim}", "substudy": study, "source": counts.at[claim, "source"],
                      "published": str(int(counts.at[claim, "value"])), "reproduced": str(n_any),
-                     "status": _status(n_any == counts.at[claim, "value"]),
+                     "status": status(n_any == counts.at[claim, "value"]),
                      "note": "trusts with data in any of the three years"})
 
     # "improvements ... between 2007 and 2009, but subsequently these improvements stalled or went into reverse"
@@ -62,14 +65,14 @@ def survey_trends_claims() -> pd.DataFrame:
                  "source": "Results, Goal setting (on Tables 2 and 3)",
                  "published": "improvements 2007-2009 stalled or reversed 2009-2011",
                  "reproduced": f"{stalled} of {len(first)} items changed less, or in reverse, in 2009-2011",
-                 "status": _status(stalled == len(first)), "note": ""})
+                 "status": status(stalled == len(first)), "note": ""})
     reporting = ["encourages_reporting", "treats_confidentially", "blames_punishes", "takes_action"]
     largest = second[reporting].abs().max()
     rows.append({"claim_id": "text.reporting_modest_gains", "substudy": "4b",
                  "source": "Results, Goal setting (on Table 3)",
                  "published": "error and incident reporting items: only very modest gains",
                  "reproduced": f"largest 2009-2011 change {largest:.2f} scale points",
-                 "status": _status(largest < 0.05),
+                 "status": status(largest < 0.05),
                  "note": "'very modest' read as under 0.05 points, i.e. fewer than 5% of staff moving one category"})
     for claim, text in (
         ("text.health_safety_training", "health and safety training rose 2007-2009, then constant"),
@@ -84,16 +87,36 @@ def survey_trends_claims() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-#: Every chapter's claims, in book order.
-CHECKS = (survey_trends_claims,)
+#: Every chapter's claims function, in book order, as ``"module:function"`` of the book package
+#: (each chapter keeps its claims beside its analysis; imported only when the scorecard is built).
+CHECKS = (
+    "scorecard:survey_trends_claims",
+    "engagement_models:engagement_outcomes_claims",
+    "qualitative:qualitative_claims",
+    "teams:teams_claims",
+    "boards:boards_claims",
+    "synthesis:synthesis_claims",
+)
 
 
 def scorecard() -> pd.DataFrame:
     """All claims the book checks, one row each (see the module docstring for the columns)."""
-    return pd.concat([check() for check in CHECKS], ignore_index=True)
+    frames = []
+    for target in CHECKS:
+        module, function = target.split(":")
+        claims = getattr(importlib.import_module(f"book.{module}"), function)()
+        if list(claims.columns) != COLUMNS:
+            raise ValueError(f"{target} returned columns {list(claims.columns)}; expected {COLUMNS}")
+        frames.append(claims)
+    card = pd.concat(frames, ignore_index=True)
+    dup = card["claim_id"].duplicated()
+    if dup.any():
+        raise ValueError(f"duplicate scorecard claim_id {card.loc[dup, 'claim_id'].iloc[0]!r}")
+    return card
 
 
 def summary(card: pd.DataFrame) -> pd.DataFrame:
     """Counts of each status by substudy."""
     return (card.groupby(["substudy", "status"]).size().unstack(fill_value=0)
             .reindex(columns=["match", "mismatch", "not reproducible"], fill_value=0))
+
