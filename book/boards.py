@@ -8,14 +8,10 @@
 6c: agenda items of eight boards (:func:`attention_table`, :func:`approach_table`).
 :func:`boards_claims` is the chapter's scorecard.
 
-The relative-importance function here is a minimal local one (LMG, averaged over
-orderings); another chapter may provide a shared one.
+Relative importance (LMG) is computed by :mod:`book.relative_importance`, shared with the
+clinical-teams chapter.
 """
 from __future__ import annotations
-
-import itertools
-from functools import lru_cache
-from math import comb
 
 import numpy as np
 import pandas as pd
@@ -27,6 +23,7 @@ from statsmodels.tools.tools import add_constant
 
 from . import count_trends as ct
 from . import published
+from . import relative_importance as ri
 from .scorecard import COLUMNS, status
 from .simulate import boards as sim
 
@@ -223,44 +220,21 @@ def effectiveness_regression(data: pd.DataFrame, alpha: float = 0.05):
     return out, res
 
 
-@lru_cache(maxsize=None)
-def _lmg_plan(k: int) -> tuple:
-    """All subsets of k predictors, and for each predictor the (subset with it, subset without it, weight) triples."""
-    subsets = [s for n in range(k + 1) for s in itertools.combinations(range(k), n)]
-    index = {s: i for i, s in enumerate(subsets)}
-    plan = []
-    for j in range(k):
-        others = [i for i in range(k) if i != j]
-        triples = [(index[tuple(sorted(s + (j,)))], index[s], 1 / (k * comb(k - 1, n)))
-                   for n in range(k) for s in itertools.combinations(others, n)]
-        plan.append(tuple(np.array(t) for t in zip(*triples)))
-    return subsets, plan
-
-
 def lmg_from_cov(cov: np.ndarray, names: list[str]) -> pd.Series:
     """LMG relative importance from a covariance matrix whose last row and column are the outcome.
 
-    Each predictor's share of R-squared is its increase in R-squared when added,
-    averaged over all orderings of the predictors (Lindeman, Merenda and Gold); a subset
-    of size n precedes a predictor in n! (k-1-n)! of the k! orderings. The shares add
-    up to the full model's R-squared.
+    LMG (Lindeman, Merenda and Gold) averages each predictor's gain in R-squared over all
+    orderings of the predictors; it equals the general dominance weight, so this is
+    :func:`book.relative_importance.dominance_from_covariance` under the name the board
+    literature uses. The shares add up to the full model's R-squared.
     """
     cov = np.asarray(cov, dtype=float)
     k = len(names)
     if cov.shape != (k + 1, k + 1):
         raise ValueError(f"covariance must be {(k + 1, k + 1)} for {k} predictors plus the outcome; got {cov.shape}")
-    sxx, sxy, syy = cov[:k, :k], cov[:k, k], cov[k, k]
-    subsets, plan = _lmg_plan(k)
-    r2 = np.zeros(len(subsets))
-    start = 1
-    for n in range(1, k + 1):  # all subsets of one size in a single batched solve
-        idx = np.array(subsets[start:start + comb(k, n)])
-        b = sxy[idx]
-        x = np.linalg.solve(sxx[idx[:, :, None], idx[:, None, :]], b[..., None])[..., 0]
-        r2[start:start + len(idx)] = (b * x).sum(axis=1) / syy
-        start += len(idx)
-    share = [float((w * (r2[with_j] - r2[without])).sum()) for with_j, without, w in plan]
-    return pd.Series(share, index=list(names))
+    labels = [*names, "__outcome__"]
+    table = ri.dominance_from_covariance(pd.DataFrame(cov, index=labels, columns=labels), "__outcome__", list(names))
+    return pd.Series(table["general_dominance"].to_numpy(), index=list(names))
 
 
 def relative_importance(data: pd.DataFrame, outcome: str, predictors: list[str], n_boot: int = 0,

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+# submodules rather than statsmodels.api, which imports all of statsmodels
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import OLS
+from statsmodels.regression.mixed_linear_model import MixedLM
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 #: Outcome-table columns of :func:`fit_trust_model`.
@@ -102,7 +108,7 @@ def fit_trust_model(data: pd.DataFrame, exposure: str, outcome: str, controls=()
         if (y <= 0).any():
             raise ValueError(f"column {outcome!r} must be positive to take logs; found {_show(y[y <= 0].iloc[0])}")
         y = np.log(y)
-    X = sm.add_constant(design_matrix(df, [exposure, *controls]), has_constant="add")
+    X = add_constant(design_matrix(df, [exposure, *controls]), has_constant="add")
     if len(df) < max(MIN_ROWS, X.shape[1] + 2):
         raise ValueError(f"too few rows: {len(df)} complete row(s) (after excluding {n_excluded} with missing "
                          f"values) for {X.shape[1]} parameters; need at least {max(MIN_ROWS, X.shape[1] + 2)}")
@@ -110,7 +116,7 @@ def fit_trust_model(data: pd.DataFrame, exposure: str, outcome: str, controls=()
         raise ValueError(f"column {exposure!r} is constant; its slope cannot be estimated")
     if y.std() == 0:
         raise ValueError(f"column {outcome!r} is constant; there is nothing to explain")
-    fit = sm.OLS(y, X).fit()
+    fit = OLS(y, X).fit()
     ci = fit.conf_int(alpha).loc[exposure]
     k = df[exposure].std() / y.std()  # slope -> standardised slope
     return pd.DataFrame([{
@@ -177,8 +183,8 @@ def fit_multilevel(data: pd.DataFrame, outcome: str, predictors: list[str], grou
     missing = [c for c in [outcome, *predictors, group] if c not in data.columns]
     if missing:
         raise ValueError(f"missing column(s) {missing}")
-    X = sm.add_constant(data[predictors].astype(float))
-    return sm.MixedLM(data[outcome].astype(float), X, groups=data[group]).fit(reml=True)
+    X = add_constant(data[predictors].astype(float))
+    return MixedLM(data[outcome].astype(float), X, groups=data[group]).fit(reml=True)
 
 
 def icc(result) -> float:
@@ -198,8 +204,8 @@ def icc_interval(data: pd.DataFrame, outcome: str, predictors: list[str], group:
     if sizes.nunique() != 1:
         raise ValueError(f"icc_interval needs the same number of rows in every {group!r}; found "
                          f"{sizes.min()} to {sizes.max()}")
-    X = sm.add_constant(data[predictors].astype(float))
-    resid = sm.OLS(data[outcome].astype(float), X).fit().resid
+    X = add_constant(data[predictors].astype(float))
+    resid = OLS(data[outcome].astype(float), X).fit().resid
     k, n = len(sizes), int(sizes.iloc[0])
     means = resid.groupby(data[group]).mean()
     msb = n * ((means - resid.mean()) ** 2).sum() / (k - 1)
@@ -272,11 +278,11 @@ def fit_counts(data: pd.DataFrame, count: str, exposure: str, predictors: list[s
     Returns ``{"poisson": result, "negbin": result, "dispersion": Pearson chi2 / df of the Poisson fit}``.
     """
     df = data.dropna(subset=[count, exposure, *predictors])
-    X = sm.add_constant(design_matrix(df, predictors), has_constant="add")
+    X = add_constant(design_matrix(df, predictors), has_constant="add")
     y, expo = df[count].astype(float), df[exposure].astype(float)
-    poisson = sm.GLM(y, X, family=sm.families.Poisson(), exposure=expo).fit()
+    poisson = GLM(y, X, family=families.Poisson(), exposure=expo).fit()
     start = np.append(poisson.params.to_numpy(), 0.1)
-    negbin = sm.NegativeBinomial(y, X, exposure=expo, loglike_method="nb2").fit(
+    negbin = NegativeBinomial(y, X, exposure=expo, loglike_method="nb2").fit(
         start_params=start, method="newton", maxiter=100, disp=False)
     return {"poisson": poisson, "negbin": negbin, "dispersion": poisson.pearson_chi2 / poisson.df_resid}
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pingouin as pg
-import statsmodels.api as sm
-import statsmodels.formula.api as smf
+# submodules rather than statsmodels.api / formula.api, which import all of statsmodels (~2 s)
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from . import published
@@ -240,7 +243,7 @@ def fit_standardised(teams: pd.DataFrame, outcome: str, predictors: list[str]):
     """
     df, excluded = _complete(teams, [outcome, *predictors, "trust_id"])
     z = (df[[outcome, *predictors]] - df[[outcome, *predictors]].mean()) / df[[outcome, *predictors]].std()
-    res = sm.OLS(z[outcome], sm.add_constant(z[predictors])).fit(
+    res = OLS(z[outcome], add_constant(z[predictors])).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(df["trust_id"])[0]})
     res.n_excluded = excluded
     return res
@@ -358,8 +361,8 @@ def innovation_count_model(teams: pd.DataFrame):
     """
     df = teams[teams["n_open_answers"] > 0].copy()
     df["reflexivity_z"] = (df["reflexivity"] - df["reflexivity"].mean()) / df["reflexivity"].std()
-    return smf.glm("n_innovations ~ reflexivity_z", data=df, family=sm.families.Poisson(),
-                   offset=np.log(df["n_open_answers"])).fit()
+    return GLM.from_formula("n_innovations ~ reflexivity_z", data=df, family=families.Poisson(),
+                            offset=np.log(df["n_open_answers"])).fit()
 
 
 def lagged_table(teams: pd.DataFrame, model: dict | None = None) -> pd.DataFrame:
