@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: book book-strict test data scorecard bench clean
 
+# Python caches compiled modules by default; some machines switch that off, which makes every fresh
+# notebook kernel recompile the book package (about half a second a chapter).
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)

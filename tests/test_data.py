@@ -96,3 +96,27 @@ def test_text_counts_carry_their_sources():
         "acute", "mental_health", "ambulance", "primary_care"))
     with pytest.raises(KeyError, match="no published count 'nonsense'"):
         published.count("nonsense")
+
+
+def test_validation_names_enum_pattern_and_required_faults():
+    res, raw = _survey_raw()
+    bad = raw.copy()
+    bad.loc[2, "trust_type"] = "hospice"
+    with pytest.raises(ValueError, match=r"column 'trust_type' has value 'hospice', not one of"):
+        validate(bad, res)
+    bad = raw.copy()
+    bad.loc[4, "trust_id"] = "acute-1"
+    with pytest.raises(ValueError, match=r"column 'trust_id' has value 'acute-1', which does not match the pattern"):
+        validate(bad, res)
+    bad = raw.copy()
+    bad.loc[6, "item"] = ""
+    with pytest.raises(ValueError, match=r"column 'item' is required but empty in 1 row\(s\), first at row 8 of the file"):
+        validate(bad, res)
+    bad = raw.copy()
+    bad.loc[9, "year"] = "1990"
+    with pytest.raises(ValueError, match=r"column 'year' has value 1990, not one of \[2007, 2009, 2011\]"):
+        validate(bad, res)
+    bad = raw.copy()
+    bad.loc[9, "value"] = "0.5"
+    with pytest.raises(ValueError, match=r"column 'value' has 1 value\(s\) below the allowed minimum 1, first 0.5 at row 11"):
+        validate(bad, res)

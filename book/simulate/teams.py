@@ -339,6 +339,20 @@ def implied_covariance(teams: pd.DataFrame, icc: dict | None = None, method_team
         is close to, not exactly, what an infinite sample would give.
     """
     icc = dict(ICC if icc is None else icc)
+    # the chapter asks for the same few designs many times: cache on what the result depends on
+    cols = [c for c in ("sector", "n_baseline", "n_followup") if c in teams.columns]
+    key = (tuple(cols), tuple(tuple(teams[c].tolist()) for c in cols), tuple(sorted(icc.items())),
+           float(method_team), float(method_person), bool(latent))
+    if key not in _IMPLIED_CACHE:
+        _IMPLIED_CACHE[key] = _implied_covariance(teams, icc, method_team, method_person, latent)
+    return _IMPLIED_CACHE[key].copy()
+
+
+_IMPLIED_CACHE: dict = {}
+
+
+def _implied_covariance(teams: pd.DataFrame, icc: dict, method_team: float, method_person: float,
+                        latent: bool) -> pd.DataFrame:
     s = structure()
     dims = s["dims"]
     C = _followup_matrix(dims)
