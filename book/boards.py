@@ -232,9 +232,12 @@ def lmg_from_cov(cov: np.ndarray, names: list[str]) -> pd.Series:
     k = len(names)
     if cov.shape != (k + 1, k + 1):
         raise ValueError(f"covariance must be {(k + 1, k + 1)} for {k} predictors plus the outcome; got {cov.shape}")
-    labels = [*names, "__outcome__"]
-    table = ri.dominance_from_covariance(pd.DataFrame(cov, index=labels, columns=labels), "__outcome__", list(names))
-    return pd.Series(table["general_dominance"].to_numpy(), index=list(names))
+    # reorder to [outcome, predictors] and scale to correlations, the form the shared function takes
+    order = [k, *range(k)]
+    c = cov[np.ix_(order, order)]
+    sd = np.sqrt(np.diag(c))
+    weights = ri.general_dominance_weights(c / np.outer(sd, sd))
+    return pd.Series(weights, index=list(names))
 
 
 def relative_importance(data: pd.DataFrame, outcome: str, predictors: list[str], n_boot: int = 0,

@@ -98,9 +98,16 @@ def _conditional(corr: np.ndarray) -> np.ndarray:
     return out
 
 
+def general_dominance_weights(corr: np.ndarray) -> np.ndarray:
+    """General dominance weights from a correlation matrix ordered ``[outcome, x1, ..., xp]``.
+
+    The array form behind :func:`dominance_analysis`, for loops such as bootstraps.
+    """
+    return _conditional(np.asarray(corr, dtype=float)).mean(axis=1)
+
+
 def _general_table(corr: np.ndarray, predictors: Sequence[str]) -> pd.DataFrame:
-    cond = _conditional(corr)
-    general = cond.mean(axis=1)
+    general = general_dominance_weights(corr)
     total = general.sum()
     out = pd.DataFrame({"predictor": list(predictors), "general_dominance": general,
                         "share": general / total if total > 0 else np.nan})
