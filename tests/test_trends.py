@@ -44,12 +44,15 @@ def test_matches_scipy_ttest_rel_on_complete_units():
     assert out.loc[out["item"] == "a", "n_units"].tolist() == [37, 37]
 
 
-def test_required_columns_are_present():
-    # the default column names are the book's: trust_id, year, item, value
-    out = change_table(_random_long(1).rename(columns={"org": "trust_id", "wave": "year", "q": "item", "score": "value"}))
-    for col in ("item", "period_from", "period_to", "mean_from", "mean_to", "change", "t", "p", "stars",
-                "cohen_dz", "sd_from", "n_units", "n_excluded"):
-        assert col in out.columns
+def test_default_column_names_are_the_books():
+    data = _random_long(1)
+    explicit = change_table(data, unit="org", period="wave", item="q", value="score")
+    default = change_table(data.rename(columns={"org": "trust_id", "wave": "year", "q": "item", "score": "value"}))
+    pd.testing.assert_frame_equal(default, explicit)
+    first = default.iloc[0]
+    assert (first["item"], first["period_from"], first["period_to"], first["n_units"], first["n_excluded"]) == (
+        "a", 2019, 2020, 40, 0)
+    assert first["mean_to"] - first["mean_from"] == pytest.approx(first["change"])
 
 
 def test_nan_value_counts_as_missing_period():
