@@ -2,7 +2,7 @@
 
 6a: board processes, objectives and their expert ratings (:func:`process_agreement`,
 :func:`objective_summary`, :func:`rater_agreement`, :func:`effectiveness_regression`,
-:func:`relative_importance`). 6b: innovations in board minutes (:func:`rates_table`,
+:mod:`book.relative_importance`). 6b: innovations in board minutes (:func:`rates_table`,
 :func:`trend_models`, :func:`repeated_sampling`, :func:`power_table`,
 :func:`exposure_sensitivity`, :func:`story_table`, :func:`quality_safety_trend`).
 6c: agenda items of eight boards (:func:`attention_table`, :func:`approach_table`).
@@ -218,56 +218,6 @@ def effectiveness_regression(data: pd.DataFrame, alpha: float = 0.05):
                         "truth": [beta[p] for p in sim.PROCESSES]})
     out["covered"] = (out["ci_low"] <= out["truth"]) & (out["truth"] <= out["ci_high"])
     return out, res
-
-
-def lmg_from_cov(cov: np.ndarray, names: list[str]) -> pd.Series:
-    """LMG relative importance from a covariance matrix whose last row and column are the outcome.
-
-    LMG (Lindeman, Merenda and Gold) averages each predictor's gain in R-squared over all
-    orderings of the predictors; it equals the general dominance weight, so this is
-    :func:`book.relative_importance.dominance_from_covariance` under the name the board
-    literature uses. The shares add up to the full model's R-squared.
-    """
-    cov = np.asarray(cov, dtype=float)
-    k = len(names)
-    if cov.shape != (k + 1, k + 1):
-        raise ValueError(f"covariance must be {(k + 1, k + 1)} for {k} predictors plus the outcome; got {cov.shape}")
-    # reorder to [outcome, predictors] and scale to correlations, the form the shared function takes
-    order = [k, *range(k)]
-    c = cov[np.ix_(order, order)]
-    sd = np.sqrt(np.diag(c))
-    weights = ri.general_dominance_weights(c / np.outer(sd, sd))
-    return pd.Series(weights, index=list(names))
-
-
-def relative_importance(data: pd.DataFrame, outcome: str, predictors: list[str], n_boot: int = 0,
-                        seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
-    """LMG relative importance of each predictor in an OLS regression, with bootstrap intervals.
-
-    Returns ``predictor, lmg, share_of_r2, ci_low, ci_high, r2`` (``ci_*``: percentile
-    bootstrap over rows, ``n_boot`` resamples; NaN when ``n_boot`` is 0).
-    """
-    cols = [*predictors, outcome]
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise ValueError(f"missing column(s) {missing}")
-    x = data[cols].apply(pd.to_numeric, errors="coerce")
-    if x.isna().any().any():
-        bad = x.columns[x.isna().any()][0]
-        raise ValueError(f"column {bad!r} has missing or non-numeric values")
-    if len(x) <= len(predictors) + 1:
-        raise ValueError(f"too few rows ({len(x)}) for {len(predictors)} predictors")
-    arr = x.to_numpy()
-    lmg = lmg_from_cov(np.cov(arr, rowvar=False), predictors)
-    out = pd.DataFrame({"predictor": predictors, "lmg": lmg.to_numpy(), "share_of_r2": (lmg / lmg.sum()).to_numpy(),
-                        "ci_low": np.nan, "ci_high": np.nan, "r2": lmg.sum()})
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        boots = np.array([lmg_from_cov(np.cov(arr[rng.integers(0, len(arr), len(arr))], rowvar=False),
-                                       predictors).to_numpy() for _ in range(n_boot)])
-        out["ci_low"] = np.quantile(boots, alpha / 2, axis=0)
-        out["ci_high"] = np.quantile(boots, 1 - alpha / 2, axis=0)
-    return out
 
 
 # --- 6b: innovations in board minutes ---------------------------------------------------------------

@@ -190,13 +190,8 @@ def relative_weights_from_covariance(cov: pd.DataFrame, outcome: str, predictors
     return _weights_table(_corr_from_cov(cov, outcome, predictors), predictors)
 
 
-def bootstrap_relative_weights(data: pd.DataFrame, outcome: str, predictors: Sequence[str], rng: np.random.Generator,
-                               n_boot: int = 1000, level: float = 0.95) -> pd.DataFrame:
-    """Percentile bootstrap intervals (resampling rows) for the raw relative weights.
-
-    ``rng`` is a ``numpy.random.Generator`` (pass one made with a seed for a
-    reproducible result). Returns ``predictor, raw_weight, ci_low, ci_high``.
-    """
+def _bootstrap(data, outcome, predictors, rng, n_boot, level, weights, table, column) -> pd.DataFrame:
+    """Percentile bootstrap (resampling rows) of ``weights(corr)``; the point estimates come from ``table``."""
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator, e.g. numpy.random.default_rng(1)")
     df, _ = _check(data, outcome, predictors)
@@ -204,12 +199,33 @@ def bootstrap_relative_weights(data: pd.DataFrame, outcome: str, predictors: Seq
     n = len(x)
     draws = np.empty((n_boot, len(predictors)))
     for b in range(n_boot):
-        draws[b] = _relative_weights(np.corrcoef(x[rng.integers(0, n, n)], rowvar=False))
+        draws[b] = weights(np.corrcoef(x[rng.integers(0, n, n)], rowvar=False))
     tail = (1 - level) / 2
-    out = _weights_table(np.corrcoef(x, rowvar=False), predictors)[["predictor", "raw_weight"]]
+    out = table(np.corrcoef(x, rowvar=False), predictors)[["predictor", column]]
     out["ci_low"], out["ci_high"] = np.quantile(draws, tail, axis=0), np.quantile(draws, 1 - tail, axis=0)
     return out
 
 
+def bootstrap_relative_weights(data: pd.DataFrame, outcome: str, predictors: Sequence[str], rng: np.random.Generator,
+                               n_boot: int = 1000, level: float = 0.95) -> pd.DataFrame:
+    """Percentile bootstrap intervals (resampling rows) for the raw relative weights.
+
+    ``rng`` is a ``numpy.random.Generator`` (pass one made with a seed for a
+    reproducible result). Returns ``predictor, raw_weight, ci_low, ci_high``.
+    """
+    return _bootstrap(data, outcome, predictors, rng, n_boot, level, _relative_weights, _weights_table, "raw_weight")
+
+
+def bootstrap_dominance(data: pd.DataFrame, outcome: str, predictors: Sequence[str], rng: np.random.Generator,
+                        n_boot: int = 1000, level: float = 0.95) -> pd.DataFrame:
+    """Percentile bootstrap intervals (resampling rows) for the general dominance (LMG) weights.
+
+    Returns ``predictor, general_dominance, ci_low, ci_high``.
+    """
+    return _bootstrap(data, outcome, predictors, rng, n_boot, level, general_dominance_weights, _general_table,
+                      "general_dominance")
+
+
 __all__ = ["dominance_analysis", "dominance_from_covariance", "conditional_dominance", "relative_weights",
-           "relative_weights_from_covariance", "bootstrap_relative_weights", "MAX_DOMINANCE_PREDICTORS"]
+           "relative_weights_from_covariance", "bootstrap_relative_weights", "bootstrap_dominance",
+           "general_dominance_weights", "MAX_DOMINANCE_PREDICTORS"]

@@ -12,6 +12,7 @@ from scipy import optimize, special, stats
 from statsmodels.stats import rates as sm_rates
 
 from book import boards as bd
+from book import relative_importance as rimp
 from book import count_trends as ct
 from book import published
 from book.paths import SIMULATED
@@ -159,18 +160,22 @@ def test_lmg_equals_the_average_over_orderings_of_ols_r2_increments():
     for order in orders:
         for i, name in enumerate(order):
             expected[name] += (r2(order[: i + 1]) - r2(order[:i])) / len(orders)
-    got = bd.relative_importance(df, "y", list("abcd")).set_index("predictor")
+    got = rimp.dominance_analysis(df, "y", list("abcd"))
+    weights = got.set_index("predictor")["general_dominance"]
     for name in "abcd":
-        assert got.at[name, "lmg"] == pytest.approx(expected[name])
-    assert got["r2"].iloc[0] == pytest.approx(r2("abcd"))
+        assert weights[name] == pytest.approx(expected[name])
+    assert got.attrs["r2"] == pytest.approx(r2("abcd"))
+    boot = rimp.bootstrap_dominance(df, "y", list("abcd"), np.random.default_rng(1), n_boot=200).set_index("predictor")
+    assert boot["general_dominance"].to_dict() == pytest.approx(weights.to_dict())
+    assert ((boot["ci_low"] <= weights) & (weights <= boot["ci_high"])).all()
 
 
 def test_relative_importance_rejects_too_few_rows():
     df = pd.DataFrame({"a": [1.0, 2, 3], "b": [2.0, 1, 4], "y": [1.0, 3, 2]})
-    with pytest.raises(ValueError, match="too few rows"):
-        bd.relative_importance(df, "y", ["a", "b"])
-    with pytest.raises(ValueError, match=r"missing column\(s\) \['zz'\]"):
-        bd.relative_importance(df, "y", ["a", "zz"])
+    with pytest.raises(ValueError, match="too few"):
+        rimp.bootstrap_dominance(df, "y", ["a", "b"], np.random.default_rng(0))
+    with pytest.raises(KeyError, match=r"no column\(s\) \['zz'\]"):
+        rimp.bootstrap_dominance(df, "y", ["a", "zz"], np.random.default_rng(0))
 
 
 # --- the count-trend functions against independent computations ------------------------------------

@@ -570,7 +570,7 @@ def _truths() -> dict:
     first half-year), ``sector_rate`` (relative to secondary care) and
     ``p_comfort`` by topic.
     """
-    from ..boards import lmg_from_cov  # the analysis module's LMG, applied to the true covariance
+    from ..relative_importance import dominance_from_covariance  # LMG = general dominance, on the true covariance
 
     k = len(PROCESSES)
     beta = np.array([BETA_EFFECTIVENESS[p] for p in PROCESSES])
@@ -579,7 +579,9 @@ def _truths() -> dict:
     cov[:k, :k] = sxx
     cov[:k, k] = cov[k, :k] = sxx @ beta
     cov[k, k] = beta @ sxx @ beta + SD_EFFECTIVENESS**2
-    lmg = lmg_from_cov(cov, list(PROCESSES))
+    names = [*PROCESSES, "effectiveness"]
+    lmg = dominance_from_covariance(pd.DataFrame(cov, index=names, columns=names), "effectiveness",
+                                    list(PROCESSES)).set_index("predictor")["general_dominance"]
     return {
         "beta": dict(zip(PROCESSES, beta)),
         "r2": float(lmg.sum()),
