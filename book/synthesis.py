@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from . import published as _published
 from .scorecard import COLUMNS, status
 
 #: The kinds of evidence the programme produced, as columns of the claims table.
@@ -38,6 +39,9 @@ EVIDENCE_KINDS = tuple(KINDS["kind"])
 #: Kinds whose data are interviews, field notes or focus groups: the book cannot re-analyse them.
 QUALITATIVE_KINDS = tuple(KINDS.loc[KINDS["data"] == "qualitative", "kind"])
 
+_N_STAKE = _published.count("stakeholder_interviews")
+_N_CASE = _published.count("case_study_interviews")
+
 #: How the paper's wording was coded into the evidence columns of ``synthesis_claims.csv``.
 CODING_RULES = pd.DataFrame(
     [
@@ -45,8 +49,9 @@ CODING_RULES = pd.DataFrame(
                "participants who took part in one substudy only); speakers alone ('staff reported') are not coded."),
         ("R2", "Read the claim's sentence first; if it names no source, take the nearest sentence of the same "
                "paragraph that does (preceding first) and set named_in = 'paragraph'; otherwise named_in = 'none'."),
-        ("R3", "Unqualified 'interviews' = stakeholder (1) and case-study (2) interviews, whose 107 + 197 = 304 "
-               "fits 'over 300'; the 3b interviews only where patient and carer groups are named."),
+        ("R3", "Unqualified 'interviews' = stakeholder (1) and case-study (2) interviews, whose "
+               f"{_N_STAKE} + {_N_CASE} = {_N_STAKE + _N_CASE} fits 'over "
+               f"{_published.count('interviewees_total')}'; the 3b interviews only where patient and carer groups are named."),
         ("R4", "Unqualified 'surveys' = the survey(s) named elsewhere in the paragraph; if none is named, the "
                "survey whose Table 1 focus names the topic (the coding note says which)."),
         ("R5", "'Documentary analysis' = board minutes (6b, 6c), the only documentary source in Table 1."),
@@ -71,8 +76,11 @@ BOX1_FINDINGS = {
     "B7": ("C05", "C06", "I04"),
 }
 
-#: 'over 300' read as more than 300 and fewer than 350 (a larger total would be reported as such).
-OVER_300 = (300, 350)
+#: How far above the published 'over N' a total may lie and still be reported as 'over N' (a larger
+#: total would be reported as such): 'over 300' is read as more than 300 and fewer than 350.
+OVER_MARGIN = 50
+#: 'over 300' (``interviewees_total``, published) read as more than it and fewer than it + :data:`OVER_MARGIN`.
+OVER_300 = (_published.count("interviewees_total"), _published.count("interviewees_total") + OVER_MARGIN)
 
 
 def load_claims() -> pd.DataFrame:
@@ -215,12 +223,17 @@ def convergence_summary(claims: pd.DataFrame, by: str = "section", kinds=None, g
     return table.reset_index().rename(columns={"index": by})
 
 
-def recode(claims: pd.DataFrame, changes: dict, id_col: str = "claim_id") -> pd.DataFrame:
+def recode(claims: pd.DataFrame, changes: dict, id_col: str = "claim_id", kinds=None) -> pd.DataFrame:
     """A copy of ``claims`` with some evidence cells recoded, e.g. ``{"G08": {"case_study_interviews": 1}}``.
 
-    Each recoded row's ``coding_note`` (if present) records the change; bad ids, columns or values raise
-    ValueError.
+    ``kinds`` names the evidence columns (default: the book's, :data:`EVIDENCE_KINDS`); only the kinds
+    that ``changes`` uses must be among them and present in ``claims``, so a reader's own table with
+    other evidence columns can be recoded by passing its ``kinds``. Each recoded row's ``coding_note``
+    (if present) records the change; bad ids, columns or values raise ValueError.
     """
+    kinds = _kinds(claims, kinds)
+    if id_col not in claims.columns:
+        raise ValueError(f"recode: claims table has no column {id_col!r}")
     out = claims.copy()
     ids = out[id_col].tolist()
     for cid, cells in changes.items():
@@ -228,7 +241,7 @@ def recode(claims: pd.DataFrame, changes: dict, id_col: str = "claim_id") -> pd.
             raise ValueError(f"recode: no claim with {id_col} {cid!r}")
         row = ids.index(cid)
         for kind, value in cells.items():
-            if kind not in out.columns:
+            if kind not in kinds or kind not in out.columns:
                 raise ValueError(f"recode: no evidence column {kind!r}")
             if value not in (0, 1):
                 raise ValueError(f"recode: {cid}.{kind} must be 0 or 1, got {value!r}")
@@ -236,7 +249,9 @@ def recode(claims: pd.DataFrame, changes: dict, id_col: str = "claim_id") -> pd.
             if "coding_note" in out.columns:
                 note = out.iloc[row, out.columns.get_loc("coding_note")]
                 out.iloc[row, out.columns.get_loc("coding_note")] = f"{note}; recoded {kind}={value}".lstrip("; ")
-    evidence_matrix(out, [c for c in out.columns if c in EVIDENCE_KINDS] or None, id_col)
+    used = list(dict.fromkeys(k for cells in changes.values() for k in cells))
+    if used:
+        evidence_matrix(out, used, id_col)
     return out
 
 
@@ -338,7 +353,8 @@ def box1_map(claims: pd.DataFrame | None = None, box1: pd.DataFrame | None = Non
     return pd.DataFrame(rows)
 
 
-def _substudy_groups(table1: pd.DataFrame) -> list[str]:
+def substudy_groups(table1: pd.DataFrame) -> list[str]:
+    """Table 1's numbered substudy groups ('1', '2', ...), in numeric order, from its ``element_id`` column."""
     return sorted({re.match(r"\d+", e).group(0) for e in table1["element_id"]}, key=int)
 
 
@@ -348,7 +364,7 @@ def synthesis_claims() -> pd.DataFrame:
 
     rows = []
     t1 = published.table1()
-    groups = _substudy_groups(t1)
+    groups = substudy_groups(t1)
     rows.append({"claim_id": "synthesis.seven_substudies", "substudy": "synthesis",
                  "source": "Methods, paragraph 1; Table 1", "published": "seven separate substudies (table 1)",
                  "reproduced": f"{len(t1)} study elements in {len(groups)} numbered groups ({groups[0]}-{groups[-1]})",

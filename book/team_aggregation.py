@@ -254,11 +254,8 @@ def membership_agreement(lists: pd.DataFrame, group: str = "team_id", rater: str
         upper = np.triu_indices(r, 1)
         jaccard = (inter / (sizes[:, None] + sizes[None, :] - inter))[upper].mean()
         yes = t.sum(axis=0)
-        # Fleiss' kappa with two categories (listed / not listed), every rater rating every listed person
-        p_i = (yes**2 + (r - yes) ** 2 - r) / (r * (r - 1))
-        p_yes = yes.sum() / yes.size / r
-        p_e = p_yes**2 + (1 - p_yes) ** 2
-        kappa = (p_i.mean() - p_e) / (1 - p_e) if p_yes < 1 else np.nan
+        # two categories (listed / not listed), every rater rating every listed person
+        kappa = fleiss_kappa(np.c_[yes, r - yes])
         rows.append({"group": g, "n_raters": r, "n_listed": table.shape[1], "mean_list_size": sizes.mean(),
                      "jaccard": float(jaccard), "fleiss_kappa": float(kappa),
                      "share_listed_by_all": float((yes == r).mean())})

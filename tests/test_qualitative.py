@@ -137,6 +137,10 @@ def test_kappa_excludes_and_counts_uncoded_segments_and_flags_unused_codes():
     df = pd.DataFrame({"a": ["x", "y", "x", ""], "b": ["x", "y", "y", "x"]})
     out = q.cohen_kappa_by_code(df, "a", "b", codes=["x", "y", "z"]).set_index("code")
     assert out.at["x", "n_excluded"] == 1 and out.at["x", "n_segments"] == 3
+    # code x on the 3 coded segments: A = (x, y, x), B = (x, y, y) -> p_o 2/3, p_e 2/3*1/3 + 1/3*2/3 = 4/9,
+    # kappa (2/3 - 4/9) / (1 - 4/9) = 0.4
+    assert (out.at["x", "p_observed"], out.at["x", "p_expected"], out.at["x", "kappa"]) == pytest.approx(
+        (2 / 3, 4 / 9, 0.4))
     assert np.isnan(out.at["z", "kappa"])
 
 
@@ -261,6 +265,8 @@ def test_framework_matrix(data):
     fw = q.framework_matrix(data["framework"], "source_id", "theme", "invented_summary", discussed="discussed")
     assert fw.shape == (12, len(sim.FRAMEWORK_THEMES))
     assert (fw == "-").to_numpy().sum() == (data["framework"]["discussed"] == 0).sum()
+    row = data["framework"].loc[data["framework"]["discussed"] == 1].iloc[0]
+    assert fw.at[row["source_id"], row["theme"]] == row["invented_summary"]
     dup = pd.concat([data["framework"], data["framework"].iloc[[0]]])
     with pytest.raises(ValueError, match="case 'FG1' has more than one row for theme"):
         q.framework_matrix(dup, "source_id", "theme", "invented_summary")

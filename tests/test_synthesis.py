@@ -18,7 +18,10 @@ def test_published_files_load_validate_and_have_the_expected_shape(claims):
     box = syn.load_box1()
     assert list(box["strategy_id"]) == [f"B{i}" for i in range(1, 8)]
     assert (box["stem"] == "Senior leaders should:").all()
-    assert 25 <= len(claims) <= 45
+    assert len(claims) == 41
+    assert claims["section"].value_counts(sort=False).to_dict() == {
+        "Goal setting": 16, "Variability in intelligence": 4, "Variability in systems": 9,
+        "Culture and behaviour": 8, "Discussion": 4}
     assert list(claims.columns[4:14]) == list(syn.EVIDENCE_KINDS)
     assert set(claims["section"]) == {"Goal setting", "Variability in intelligence", "Variability in systems",
                                       "Culture and behaviour", "Discussion"}
@@ -91,8 +94,9 @@ def test_book_counts_agree_with_an_independent_count(claims):
         assert c.at[rec["claim_id"], "n_independent"] == len({group[k] for k in kinds if rec[k] == 1})
     # G03 names interviews (1, 2) and observation (2): three kinds, two substudies
     assert c.loc["G03", ["n_kinds", "n_independent"]].tolist() == [3, 2]
-    total = syn.convergence_summary(claims)[["none named", "one source", "converging"]].to_numpy().sum()
-    assert total == len(claims)
+    totals = syn.convergence_summary(claims)[["none named", "one source", "converging"]].sum()
+    assert totals.sum() == len(claims)
+    assert totals.to_dict() == {"none named": 13, "one source": 18, "converging": 10}
 
 
 def test_recode_changes_the_summary():
@@ -102,6 +106,19 @@ def test_recode_changes_the_summary():
         syn.recode(base, {"G08": {"stakeholder_interviews": 1, "case_study_interviews": 1}})
     ).set_index("section").loc["Goal setting"]
     assert after["converging"] == before["converging"] + 1 and after["none named"] == before["none named"] - 1
+
+
+def test_recode_works_on_a_readers_own_table():
+    out = syn.recode(SMALL, {"d": {"observation": 1}}, kinds=SMALL_KINDS)
+    assert out.set_index("claim_id").at["d", "observation"] == 1 and SMALL.at[3, "observation"] == 0
+    c = syn.evidence_counts(out, SMALL_KINDS, SMALL_GROUPS).set_index("claim_id")
+    assert c.at["d", "support"] == "one source"
+    with pytest.raises(ValueError, match=r"recode: no evidence column 'claim_id'"):
+        syn.recode(SMALL, {"d": {"claim_id": 1}}, kinds=SMALL_KINDS)
+    with pytest.raises(ValueError, match=r"recode: no evidence column 'stakeholder_interviews'"):
+        syn.recode(SMALL, {"d": {"stakeholder_interviews": 1}})
+    with pytest.raises(ValueError, match=r"must be 0 or 1, got 2"):
+        syn.recode(SMALL, {"a": {"survey": 2}}, kinds=SMALL_KINDS)
 
 
 # --- bad input ------------------------------------------------------------------------------------------
@@ -174,9 +191,22 @@ def test_scorecard_rows():
     assert over["status"] == "match" and over["reproduced"].startswith("107 + 197 = 304")
     seven = by_id.loc["synthesis.seven_substudies"]
     assert seven["reproduced"] == "11 study elements in 6 numbered groups (1-6)"
+    assert syn.substudy_groups(published.table1()) == ["1", "2", "3", "4", "5", "6"]
+    assert syn.OVER_300 == (300, 300 + syn.OVER_MARGIN)
+    assert "107 + 197 = 304 fits 'over 300'" in syn.CODING_RULES.set_index("rule").at["R3", "reading"]
     assert seven["status"] == "mismatch" and "inconsistency" in seven["note"]
     per_claim = rows[rows["claim_id"].str.match(r"synthesis\.[GISCD]\d\d$")]
     assert len(per_claim) == len(syn.load_claims())
     assert (per_claim["status"] == "not reproducible").all() and (per_claim["note"] != "").all()
     assert "qualitative" in by_id.at["synthesis.G03", "note"]
+    # G03's CSV row codes stakeholder interviews (substudy 1), case-study interviews and observation (both 2)
+    assert by_id.at["synthesis.G03", "reproduced"] == (
+        "3 kind(s) named (stakeholder_interviews, case_study_interviews, observation) from 2 substudy group(s) (1,2)")
+    assert by_id.at["synthesis.G03", "note"].startswith("rests on qualitative data (stakeholder_interviews, "
+                                                        "case_study_interviews, observation)")
+    # S07 codes board minutes only (6b, 6c): not qualitative
+    assert by_id.at["synthesis.S07", "reproduced"] == "1 kind(s) named (board_minutes) from 1 substudy group(s) (6)"
+    assert by_id.at["synthesis.S07", "note"] == (
+        "the authors' reading of survey, routine or documentary analyses; the printed figures behind it, where "
+        "there are any, are checked in the substudy rows (named in: sentence)")
     assert by_id.at["synthesis.I02", "reproduced"] == "no kind of evidence named"

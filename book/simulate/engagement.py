@@ -420,11 +420,11 @@ def simulate(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None,
 
     # Annual Health Check: ordinal logit on a latent scale, cut at the printed shares
     type_effect = {"acute": 0.0, "mental_health": 0.3, "ambulance": -0.3, "primary_care": -0.5}
+    shares = ahc_shares()
     for outcome in ("ahc_quality", "ahc_resources"):
         latent = (BETA[outcome] * e_dev + ttype.map(type_effect) + 0.3 * size_c
                   + rng.logistic(size=m)).to_numpy()
         rating = np.full(m, np.nan, dtype=object)
-        shares = ahc_shares()
         for y in AHC_YEARS:
             sel = (panel["year"] == y).to_numpy()
             rating[sel] = _cut(latent[sel], shares[(outcome, y)])
@@ -477,8 +477,7 @@ def to_csv_text(data: pd.DataFrame) -> str:
     out = data.copy()
     decimals = {"engagement": 3, "motivation": 3, "involvement": 3, "advocacy": 3, "hsmr": 1,
                 "inpatient_satisfaction": 1, "inpatient_enough_nurses_pct": 1,
-                "inpatient_info_privacy_respect": 1, "sickness_absence_pct": 2, "turnover_pct": 1,
-                "manager_support": 2}
+                "inpatient_info_privacy_respect": 1, "sickness_absence_pct": 2, "turnover_pct": 1}
     decimals.update({k: v[3] for k, v in STAFF_MEASURES.items()})
     if "respondent_id" in out.columns:
         decimals = {"manager_support": 2, "engagement": 3}
