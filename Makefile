@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book book-strict test data scorecard bench clean
+.PHONY: book book-strict test test-platforms sweep data scorecard bench clean
 
 # Python caches compiled modules by default; some machines switch that off, which makes every fresh
 # notebook kernel recompile the book package (about half a second a chapter).
@@ -27,6 +27,14 @@ book-strict: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The whole test suite again under emulated machines (other BLAS kernels, numpy without AVX-512/AVX2).
+test-platforms: $(STAMP)
+	$(BIN)/python scripts/platforms.py
+
+# Every chapter with a parameters cell, for SEED = 1..20 and the settings its exercises suggest.
+sweep: $(STAMP)
+	$(BIN)/python scripts/sweep.py
 
 data: $(STAMP)
 	$(BIN)/python -m book data

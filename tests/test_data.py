@@ -120,3 +120,17 @@ def test_validation_names_enum_pattern_and_required_faults():
     bad.loc[9, "value"] = "0.5"
     with pytest.raises(ValueError, match=r"column 'value' has 1 value\(s\) below the allowed minimum 1, first 0.5 at row 11"):
         validate(bad, res)
+
+
+def test_every_generator_uses_the_seed_rule_and_the_dictionary_says_so():
+    import importlib
+
+    from book.simulate import GENERATORS
+    from book.simulate.seeds import DEFAULT_SEED
+
+    assert DEFAULT_SEED == 2014  # the year the paper was published: the rule stated in the README
+    assert {g.DEFAULT_SEED for g in GENERATORS} == {DEFAULT_SEED}
+    for res in descriptor()["resources"]:
+        generator = res["provenance"].get("generator")
+        if generator:
+            assert res["provenance"]["seed"] == importlib.import_module(generator).DEFAULT_SEED, res["name"]

@@ -87,8 +87,9 @@ import pandas as pd
 from scipy import stats
 
 from .. import published
+from .draws import multivariate_normal
 
-DEFAULT_SEED = 10
+from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
 SECTORS = ("acute", "mental_health", "ambulance", "primary_care")
 SECTOR_PREFIX = {"acute": "ACU", "mental_health": "MEN", "ambulance": "AMB", "primary_care": "PCT"}
 SECTOR_COUNT_IDS = {"acute": "team_trusts_acute", "mental_health": "team_trusts_mental_health",
@@ -573,8 +574,8 @@ def simulate(seed: int = DEFAULT_SEED, icc: float | dict | None = None, method_t
                                MIN_RESPONDENTS)
 
     # true team scores Z (GEN_ORDER) ---------------------------------------------------------------
-    trust_shock = rng.multivariate_normal(np.zeros(p), s["trust_cov"], size=len(trusts), method="eigh")
-    team_shock = rng.multivariate_normal(np.zeros(p), s["team_cov"], size=n_teams, method="eigh")
+    trust_shock = multivariate_normal(rng, np.zeros(p), s["trust_cov"], size=len(trusts))
+    team_shock = multivariate_normal(rng, np.zeros(p), s["team_cov"], size=n_teams)
     delta = np.array([[SECTOR_SHIFT[sec].get(d, 0.0) for d in dims] for sec in teams["sector"]])
     trust_row = trusts.reset_index().set_index("trust_id").loc[teams["trust_id"], "index"].to_numpy()
     Z = (trust_shock[trust_row] + team_shock + delta) @ s["A"].T
@@ -707,8 +708,10 @@ def simulate(seed: int = DEFAULT_SEED, icc: float | dict | None = None, method_t
     for t in open_teams:
         if not chosen[slot_team == t].any():
             donors = np.flatnonzero(chosen)
-            counts = pd.Series(slot_team[donors]).value_counts()
-            donor_team = counts.index[0]
+            # the best-covered team; among equals the lowest index (a plain value_counts orders ties
+            # by numpy's sort, which differs between CPUs)
+            teams_, counts = np.unique(slot_team[donors], return_counts=True)
+            donor_team = teams_[np.argmax(counts)]
             chosen[rng.choice(donors[slot_team[donors] == donor_team])] = False
             chosen[rng.choice(np.flatnonzero(slot_team == t))] = True
     sel = np.flatnonzero(chosen)
@@ -717,9 +720,8 @@ def simulate(seed: int = DEFAULT_SEED, icc: float | dict | None = None, method_t
     open_df["innovation_id"] = ""
     innov_z = Z[:, dims.index("innovation")]
     innov_answers = open_df.index[open_df["question"] == "innovation"].to_numpy()
-    cap = pd.Series(open_df.loc[innov_answers, "team_idx"]).value_counts()
-    cap_teams = cap.index.to_numpy()
-    capacity = cap.to_numpy().copy()
+    # teams in index order (value_counts would order teams with equal counts differently on each CPU)
+    cap_teams, capacity = np.unique(open_df.loc[innov_answers, "team_idx"].to_numpy(), return_counts=True)
     owner = []
     weights = np.exp(INNOVATION_TILT * innov_z[cap_teams])
     for _ in range(published.count("team_innovations")):

@@ -1,0 +1,63 @@
+"""Seed and parameter sweep: `make sweep`. Runs every chapter that has a parameters cell top to bottom in
+a fresh kernel, for each setting its parameters cell lists in its ``sweep`` metadata (every ``SEED`` in
+a range, and the values its comments and exercises suggest), and fails if any run raises an error,
+writes anything to stderr (a warning included) or takes longer than the budget.
+
+Prints a table chapter x setting with the time of each run. Exit status 1 on any failure.
+
+Usage: python scripts/sweep.py [--jobs N] [--budget SECONDS] [CHAPTER ...]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from book.notebooks import run_with, settings  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("chapters", nargs="*", help="chapter names (default: every chapter with a sweep)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
+    parser.add_argument("--budget", type=float, default=15.0, help="seconds a run may take (default 15)")
+    args = parser.parse_args()
+    paths = sorted((ROOT / "chapters").glob("*.ipynb"))
+    if args.chapters:
+        paths = [p for p in paths if p.stem in args.chapters]
+    jobs = [(p, s) for p in paths for s in settings(p)]
+    print(f"{len(jobs)} runs of {len({p for p, _ in jobs})} chapters, {args.jobs} at a time")
+    sys.stdout.flush()
+    start = time.perf_counter()
+
+    def one(job):
+        path, overrides = job
+        return path, overrides, run_with(path, overrides)
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(one, jobs))
+    failures = 0
+    print(f"\n{'chapter':<26} {'setting':<62} {'time':>6}  result")
+    for path, overrides, result in results:
+        setting = ", ".join(f"{k}={v}" for k, v in overrides.items())
+        problems = ([result.error] if result.error else []) + result.stderr
+        if result.seconds > args.budget:
+            problems.append(f"over the {args.budget:g} s budget")
+        failures += bool(problems)
+        print(f"{path.stem:<26} {setting[:62]:<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
+        for p in problems:
+            print(f"{'':<28}{p}")
+    times = sorted(r.seconds for _, _, r in results)
+    if times:
+        print(f"\n{len(results)} runs, {failures} failed; slowest {times[-1]:.1f} s, median "
+              f"{times[len(times) // 2]:.1f} s; wall time {time.perf_counter() - start:.0f} s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
