@@ -95,7 +95,7 @@ def _trusts(counts: dict[str, int]) -> pd.DataFrame:
 
 
 def _survey(rng, spec: pd.DataFrame, r_used: pd.DataFrame, trusts: pd.DataFrame,
-            partial: pd.DataFrame | None) -> pd.DataFrame:
+            partial: pd.DataFrame | None) -> pd.DataFrame | None:
     years = published.SURVEY_YEARS
     parts = []
     for rec in spec.to_dict("records"):
@@ -111,9 +111,9 @@ def _survey(rng, spec: pd.DataFrame, r_used: pd.DataFrame, trusts: pd.DataFrame,
             extra[np.arange(len(partial)), rng.integers(0, len(years), size=len(partial))] = np.nan
             parts.append(_long(extra, partial, rec["item_id"], years))
         lo, hi = rec["scale_min"], rec["scale_max"]
-        out_of_range = parts[-1]["value"].lt(lo) | parts[-1]["value"].gt(hi)
-        if out_of_range.any():
-            raise ValueError(f"simulated {rec['item_id']} has values outside {lo}-{hi}")
+        item = pd.concat([p for p in parts if p["item"].iat[0] == rec["item_id"]])
+        if item["value"].lt(lo).any() or item["value"].gt(hi).any():
+            return None  # a trust mean off the response scale: the caller draws the survey again
     data = pd.concat(parts, ignore_index=True)
     return data.sort_values(["trust_id", "year", "item"], ignore_index=True)
 
@@ -154,14 +154,18 @@ def simulate(seed: int = DEFAULT_SEED, preferred_r: float = PREFERRED_R,
     frames = {}
     for key, sub_spec, trusts, part in (("staff", staff_spec, staff_trusts, None),
                                         ("inpatient", inpatient_spec, acute, partial)):
-        # rounding to reporting precision can, rarely, tip a cell over a rounding edge: draw again
+        # draw again when a trust mean falls off the response scale (the normal model has no bounds), or
+        # when rounding to reporting precision tips a cell over a rounding edge
         for _ in range(_MAX_DRAWS):
             data = _survey(rng, sub_spec, r_used, trusts, part)
+            if data is None:
+                continue
             check = survey_table_comparison(change_table(data), published.survey_tables_long())
             if not calibrate_markers or check["match"].all():
                 break
         else:
-            raise RuntimeError(f"no draw of the {key} survey reproduced the published table in {_MAX_DRAWS} tries")
+            raise RuntimeError(f"no draw of the {key} survey stayed on the response scale and reproduced the "
+                               f"published table in {_MAX_DRAWS} tries")
         frames[key] = data
     return frames
 
