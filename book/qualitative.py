@@ -34,6 +34,14 @@ def _is_missing(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype(str).str.strip().eq("")
 
 
+def _label(value) -> str:
+    """A code as text, the same for ``1``, ``1.0`` and ``"1"`` (a numeric column with a blank is float)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 # --- counting codes ---------------------------------------------------------------------------------
 
 def code_frequencies(data: pd.DataFrame, code: str, unit: str, by: str | None = None,
@@ -107,7 +115,7 @@ def _two_coder_rows(data: pd.DataFrame, coder_a: str, coder_b: str) -> tuple[pd.
     if coder_a == coder_b:
         raise ValueError(f"coder_a and coder_b are the same column ({coder_a!r})")
     missing = _is_missing(data[coder_a]) | _is_missing(data[coder_b])
-    kept = data.loc[~missing, [coder_a, coder_b]].astype(str)
+    kept = data.loc[~missing, [coder_a, coder_b]].map(_label)
     if len(kept) < 2:
         raise ValueError(f"need at least 2 segments coded by both {coder_a!r} and {coder_b!r}; found {len(kept)}")
     return kept, int(missing.sum())
@@ -126,6 +134,7 @@ def cohen_kappa_by_code(data: pd.DataFrame, coder_a: str, coder_b: str, codes: l
         One row per segment, each coder's code in its own column (one code per segment).
     coder_a, coder_b : str
         The two coders' columns. Segments that either coder left empty are excluded and counted.
+        Codes are compared as text, whole numbers alike however stored (``1``, ``1.0``, ``"1"``).
     codes : list, optional
         Codes to report; any code in the data that is not in the list raises ``ValueError``
         (a typo in a code would otherwise count as a disagreement).
@@ -145,7 +154,7 @@ def cohen_kappa_by_code(data: pd.DataFrame, coder_a: str, coder_b: str, codes: l
     if codes is None:
         codes = used
     else:
-        codes = [str(c) for c in codes]
+        codes = [_label(c) for c in codes]
         unknown = sorted(set(used) - set(codes))
         if unknown:
             raise ValueError(f"code(s) {unknown} used by the coders are not in `codes`")
@@ -160,8 +169,9 @@ def cohen_kappa_by_code(data: pd.DataFrame, coder_a: str, coder_b: str, codes: l
                      "n_both": int((ya & yb).sum()), "p_observed": p_o, "p_expected": p_e,
                      "kappa": _kappa(p_o, p_e), "n_excluded": n_excluded})
     p_o = a.eq(b).mean()
-    pa, pb = a.value_counts(normalize=True), b.value_counts(normalize=True)
-    p_e = float((pa * pb.reindex(pa.index, fill_value=0)).sum())
+    # chance agreement from integer counts, so the sum is exact in any order
+    count_a, count_b = a.value_counts(), b.value_counts()
+    p_e = int((count_a * count_b.reindex(count_a.index, fill_value=0)).sum()) / n**2
     rows.append({"code": ALL_CODES, "n_segments": n, "n_a": n, "n_b": n, "n_both": int(a.eq(b).sum()),
                  "p_observed": p_o, "p_expected": p_e, "kappa": _kappa(p_o, p_e), "n_excluded": n_excluded})
     return pd.DataFrame(rows)
@@ -178,6 +188,7 @@ def krippendorff_alpha(data: pd.DataFrame, coders: list[str], level: str = "nomi
     ----------
     data : DataFrame
         One row per unit (segment), one column per coder; empty/NaN where a coder did not code it.
+        Values are compared as text, whole numbers alike however stored (``1``, ``1.0``, ``"1"``).
     coders : list of str
         The coder columns (at least two).
     level : str
@@ -197,16 +208,20 @@ def krippendorff_alpha(data: pd.DataFrame, coders: list[str], level: str = "nomi
     _require(data, coders)
     present = ~data[coders].apply(_is_missing).to_numpy()
     unit_index, _ = np.nonzero(present)  # row-major, like the boolean selection below
-    cats, labels = pd.factorize(pd.Series(data[coders].to_numpy(dtype=object)[present], dtype=object))
-    counts = np.zeros((len(data), len(labels)))
+    values = [_label(v) for v in data[coders].to_numpy(dtype=object)[present]]
+    cats, labels = pd.factorize(pd.Series(values, dtype=object))
+    counts = np.zeros((len(data), len(labels)), dtype=np.int64)
     np.add.at(counts, (unit_index, cats), 1)
     m = counts.sum(axis=1)
     pairable = m >= 2
     if not pairable.any():
         raise ValueError("no unit has values from two or more coders; alpha needs pairable values")
-    nu, mu = counts[pairable], m[pairable]
-    weighted = nu / (mu - 1)[:, None]
-    coincidences = weighted.T @ nu - np.diag(weighted.sum(axis=0))
+    # o_ck = sum over units of n_uc (n_uk - [c == k]) / (m_u - 1): exact integer sums for each m_u,
+    # then one division each, so the result does not depend on the order a BLAS kernel adds in
+    coincidences = np.zeros((len(labels), len(labels)))
+    for size in np.unique(m[pairable]):
+        nu = counts[m == size]
+        coincidences += (nu.T @ nu - np.diag(nu.sum(axis=0))) / (size - 1)
     n_c = coincidences.sum(axis=1)
     n = n_c.sum()
     if (n_c > 0).sum() < 2:
@@ -363,8 +378,9 @@ def likert_summary(data: pd.DataFrame, item: str, response: str, levels: int = 5
         raise ValueError(f"levels must be a whole number of at least 2; got {levels}")
     mid = (levels + 1) / 2
     agree_from = int(np.floor(mid) + 1) if agree_from is None else agree_from
-    if not 1 < agree_from <= levels:
-        raise ValueError(f"agree_from must be between 2 and {levels}; got {agree_from}")
+    if int(agree_from) != agree_from or not mid < agree_from <= levels:
+        raise ValueError(f"agree_from must be a whole number above the midpoint {mid:g} and at most {levels}; "
+                         f"got {agree_from}")
     disagree_to = levels + 1 - agree_from
     values = pd.to_numeric(data[response].replace("", np.nan), errors="coerce")
     non_numeric = values.isna() & ~_is_missing(data[response])
@@ -381,16 +397,16 @@ def likert_summary(data: pd.DataFrame, item: str, response: str, levels: int = 5
     for name, v in values.groupby(data[item], sort=False):
         answered = v.dropna().astype(int)
         n = len(answered)
-        share = answered.value_counts().reindex(range(1, levels + 1), fill_value=0) / n * 100 if n else \
-            pd.Series(np.nan, index=range(1, levels + 1))
-        n_agree = int((answered >= agree_from).sum())
+        count = answered.value_counts().reindex(range(1, levels + 1), fill_value=0)
+        share = 100 * count / n if n else count * np.nan  # equal counts give equal percentages
+        n_agree = int(count[count.index >= agree_from].sum())
+        n_disagree = int(count[count.index <= disagree_to].sum())
         lo, hi = proportion_confint(n_agree, n, method="wilson") if n else (np.nan, np.nan)
         rows.append({"item": name, "n": n, "n_missing": int(v.isna().sum())}
                     | {f"pct_{k}": share[k] for k in range(1, levels + 1)}
-                    | {"pct_disagree": share[share.index <= disagree_to].sum() if n else np.nan,
-                       "pct_neutral": share[(share.index > disagree_to) & (share.index < agree_from)].sum()
-                       if n else np.nan,
-                       "pct_agree": share[share.index >= agree_from].sum() if n else np.nan,
+                    | {"pct_disagree": 100 * n_disagree / n if n else np.nan,
+                       "pct_neutral": 100 * (n - n_agree - n_disagree) / n if n else np.nan,
+                       "pct_agree": 100 * n_agree / n if n else np.nan,
                        "agree_ci_low": 100 * lo, "agree_ci_high": 100 * hi,
                        "median": float(answered.median()) if n else np.nan,
                        "mean": float(answered.mean()) if n else np.nan})

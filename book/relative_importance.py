@@ -26,6 +26,10 @@ import pandas as pd
 
 #: Dominance analysis fits 2^p - 1 models; beyond this many predictors use relative weights.
 MAX_DOMINANCE_PREDICTORS = 15
+#: Weights are ranked at this many decimals: weights equal but for rounding error (e.g. two predictors
+#: with the same correlations) tie, and no rank hangs on the last bits of a LAPACK solve, which differ
+#: between BLAS kernels.
+RANK_DECIMALS = 10
 
 
 def _check(data: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> tuple[pd.DataFrame, int]:
@@ -106,12 +110,17 @@ def general_dominance_weights(corr: np.ndarray) -> np.ndarray:
     return _conditional(np.asarray(corr, dtype=float)).mean(axis=1)
 
 
+def _rank(weights: pd.Series) -> pd.Series:
+    """1 = largest; ties (at :data:`RANK_DECIMALS`) share the best rank."""
+    return weights.round(RANK_DECIMALS).rank(ascending=False, method="min").astype(int)
+
+
 def _general_table(corr: np.ndarray, predictors: Sequence[str]) -> pd.DataFrame:
     general = general_dominance_weights(corr)
     total = general.sum()
     out = pd.DataFrame({"predictor": list(predictors), "general_dominance": general,
                         "share": general / total if total > 0 else np.nan})
-    out["rank"] = out["general_dominance"].rank(ascending=False, method="min").astype(int)
+    out["rank"] = _rank(out["general_dominance"])
     out.attrs["r2"] = float(total)
     return out
 
@@ -125,7 +134,7 @@ def dominance_analysis(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     -------
     DataFrame
         ``predictor, general_dominance, share, rank``: the weight (in units of R^2), its
-        share of the full model's R^2, and its rank (1 = most important).
+        share of the full model's R^2, and its rank (1 = most important; equal weights share a rank).
         ``attrs``: ``r2`` (full model), ``n``, ``n_excluded``.
     """
     df, excluded = _check(data, outcome, predictors)
@@ -165,7 +174,7 @@ def _relative_weights(corr: np.ndarray) -> np.ndarray:
 def _weights_table(corr: np.ndarray, predictors: Sequence[str]) -> pd.DataFrame:
     w = _relative_weights(corr)
     out = pd.DataFrame({"predictor": list(predictors), "raw_weight": w, "share": w / w.sum()})
-    out["rank"] = out["raw_weight"].rank(ascending=False, method="min").astype(int)
+    out["rank"] = _rank(out["raw_weight"])
     out.attrs["r2"] = float(w.sum())
     return out
 
@@ -228,4 +237,4 @@ def bootstrap_dominance(data: pd.DataFrame, outcome: str, predictors: Sequence[s
 
 __all__ = ["dominance_analysis", "dominance_from_covariance", "conditional_dominance", "relative_weights",
            "relative_weights_from_covariance", "bootstrap_relative_weights", "bootstrap_dominance",
-           "general_dominance_weights", "MAX_DOMINANCE_PREDICTORS"]
+           "general_dominance_weights", "MAX_DOMINANCE_PREDICTORS", "RANK_DECIMALS"]

@@ -32,6 +32,16 @@ FU = [f"fu_{d}" for d in sim.FOLLOWUP_DIMENSIONS]
 LOW_KAPPA = 0.40         # "low agreement": mean Fleiss kappa below "moderate" (Landis & Koch)
 OFTEN = 1 / 3            # "often": at least a third of leaders
 KEY_TOP = 4              # "key": among the four largest general dominance weights of 11
+ALPHA = 0.05             # significance level of every test the scorecard reads
+#: Decimals at which estimates are compared with a threshold or an interval: far finer than anything
+#: shown, far coarser than the last bits in which BLAS kernels differ, so a verdict is the same on every
+#: machine (and an exact tie, such as a share of exactly 0.70, is judged on its exact value).
+DECISION_DECIMALS = 10
+
+
+def _at(x):
+    """``x`` rounded to :data:`DECISION_DECIMALS`, for comparisons."""
+    return np.round(x, DECISION_DECIMALS)
 
 
 def scales() -> dict[str, list[str]]:
@@ -92,8 +102,10 @@ def design_info(teams: pd.DataFrame) -> pd.DataFrame:
 # --- reliability and aggregation ---------------------------------------------------------------------
 def reliability_table(data: dict, teams: pd.DataFrame | None = None, model: dict | None = None) -> pd.DataFrame:
     """Per dimension: items, Cronbach's alpha (pingouin) with its 95% CI, ICC(1), ICC(2), mean and
-    median r_wg(j), and the values the generator implies (``*_expected``; ``model`` as from
-    :func:`book.simulate.teams.model_params`, default the generator's)."""
+    median r_wg(j), the share of teams with r_wg(j) >= 0.70, the respondents a team would need for
+    ICC(2) = 0.70 at the estimated ICC(1) (``n_for_icc2_070``, Spearman-Brown), and the values the
+    generator implies (``*_expected``; ``model`` as from :func:`book.simulate.teams.model_params`,
+    default the generator's)."""
     teams = team_table(data) if teams is None else teams
     resp = data["responses"]
     scores = respondent_scores(data)
@@ -107,10 +119,19 @@ def reliability_table(data: dict, teams: pd.DataFrame | None = None, model: dict
         rows.append({"dimension": d, "n_items": len(items), "alpha": alpha, "alpha_ci_low": ci[0],
                      "alpha_ci_high": ci[1], "icc1": icc["icc1"], "icc2": icc["icc2"], "F": icc["F"], "p": icc["p"],
                      "rwg_j_mean": rwg["rwg_j"].mean(), "rwg_j_median": rwg["rwg_j"].median(),
-                     "share_rwg_070": (rwg["rwg_j"] >= 0.70).mean(),
+                     "share_rwg_070": (_at(rwg["rwg_j"]) >= 0.70).mean(),
+                     "n_for_icc2_070": spearman_brown_n(icc["icc1"], 0.70),
                      "alpha_expected": expected.at[d, "alpha"], "icc1_expected": expected.at[d, "icc1"],
                      "icc2_expected": expected.at[d, "icc2"], "rwg_j_expected": expected.at[d, "rwg_j"]})
     return pd.DataFrame(rows)
+
+
+def spearman_brown_n(icc1: float, target: float) -> float:
+    """Respondents per team for which the team mean reaches reliability ``target`` (ICC(2)) at ``icc1``:
+    ``k = target (1 - icc1) / ((1 - target) icc1)``; infinite when ``icc1 <= 0``."""
+    if not 0 < target < 1:
+        raise ValueError(f"target reliability must lie between 0 and 1; got {target}")
+    return float(target * (1 - icc1) / ((1 - target) * icc1)) if icc1 > 0 else np.inf
 
 
 # --- who is in the team? -------------------------------------------------------------------------------
@@ -164,7 +185,7 @@ def puzzle_summary(data: dict, membership: pd.DataFrame | None = None) -> pd.Dat
         ("share of teams whose leader could not be named", float((teams["leader_identified"] == 0).mean())),
         ("mean Jaccard agreement between two members' lists", m["jaccard"].mean()),
         ("mean Fleiss kappa of members' lists", m["fleiss_kappa"].mean()),
-        ("share of teams with kappa below 0.40", float((m["fleiss_kappa"] < LOW_KAPPA).mean())),
+        ("share of teams with kappa below 0.40", float((_at(m["fleiss_kappa"]) < LOW_KAPPA).mean())),
         ("mean share of listed people listed by every member", m["share_listed_by_all"].mean()),
         ("teams with a leader's list", len(lead)),
         ("share of leaders' lists that differ from the members' majority",
@@ -272,7 +293,7 @@ def regression_table(teams: pd.DataFrame, outcome: str = "effectiveness",
                         "ci_low": ci.loc[predictors, 0].to_numpy(), "ci_high": ci.loc[predictors, 1].to_numpy(),
                         "p": res.pvalues[predictors].to_numpy(), "built_in": built["std_beta"].to_numpy(),
                         "expected": exp["std_beta"].to_numpy()})
-    out["covered"] = (out["ci_low"] <= out["expected"]) & (out["expected"] <= out["ci_high"])
+    out["covered"] = (_at(out["ci_low"]) <= _at(out["expected"])) & (_at(out["expected"]) <= _at(out["ci_high"]))
     out.attrs.update(r2=float(res.rsquared), r2_expected=exp.attrs["r2"], r2_built_in=built.attrs["r2"],
                      n=int(res.nobs), n_excluded=res.n_excluded)
     return out
@@ -341,14 +362,15 @@ def reflexivity_table(teams: pd.DataFrame, model: dict | None = None) -> pd.Data
 
     Rows: effectiveness rated by members, leader and external rater, and members'
     rating of innovation. Columns: ``outcome, rated_by, n, std_slope, ci_low, ci_high,
-    p, built_in, expected, covered``.
+    se, p, built_in, expected, covered``.
     """
     rows = []
     for outcome in ("effectiveness", "leader_effectiveness", "external_effectiveness", "innovation"):
         table = regression_table(teams, outcome, ["reflexivity"], model)
         t = table.iloc[0]
         rows.append({"outcome": outcome, "rated_by": OUTCOME_LABELS[outcome], "n": table.attrs["n"],
-                     "std_slope": t["std_beta"], "ci_low": t["ci_low"], "ci_high": t["ci_high"], "p": t["p"],
+                     "std_slope": t["std_beta"], "se": t["se"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
+                     "p": t["p"],
                      "built_in": t["built_in"], "expected": t["expected"], "covered": bool(t["covered"])})
     return pd.DataFrame(rows)
 
@@ -357,12 +379,31 @@ def innovation_count_model(teams: pd.DataFrame):
     """Poisson GLM of a team's coded innovations on its reflexivity (z-scored), teams with open answers only.
 
     The log of the team's number of open-ended answers is an offset (teams that wrote
-    more had more chances to describe an innovation). Returns the statsmodels result.
+    more had more chances to describe an innovation). Returns the statsmodels result;
+    IRLS stops when the deviance changes by less than 1e-10 (``converged`` says whether it did).
     """
     df = teams[teams["n_open_answers"] > 0].copy()
     df["reflexivity_z"] = (df["reflexivity"] - df["reflexivity"].mean()) / df["reflexivity"].std()
     return GLM.from_formula("n_innovations ~ reflexivity_z", data=df, family=families.Poisson(),
-                            offset=np.log(df["n_open_answers"])).fit()
+                            offset=np.log(df["n_open_answers"])).fit(tol=1e-10, maxiter=100)
+
+
+def innovation_count_table(fit) -> pd.DataFrame:
+    """:func:`innovation_count_model`'s result as a table: ``term, estimate, ci_low, ci_high, p``.
+
+    Rows: the baseline rate (innovations per open-ended answer at average reflexivity) and the
+    rate ratio per SD of reflexivity. ``attrs["converged"]``; a fit that did not converge gives
+    no numbers (every estimate missing), so none can be read as a result.
+    """
+    ci = fit.conf_int()
+    out = pd.DataFrame({"term": ["innovations per answer (average reflexivity)", "rate ratio per SD of reflexivity"],
+                        "estimate": np.exp(fit.params.to_numpy()), "ci_low": np.exp(ci[0].to_numpy()),
+                        "ci_high": np.exp(ci[1].to_numpy()), "p": fit.pvalues.to_numpy()})
+    converged = bool(fit.converged)
+    if not converged:
+        out[["estimate", "ci_low", "ci_high", "p"]] = np.nan
+    out.attrs.update(converged=converged, n=int(fit.nobs))
+    return out
 
 
 def lagged_table(teams: pd.DataFrame, model: dict | None = None) -> pd.DataFrame:
@@ -452,8 +493,9 @@ def real_vs_pseudo(classified: pd.DataFrame, outcome: str = "external_effectiven
 
 # --- estimates against the truth, and the scorecard ----------------------------------------------------------
 def coverage_table(teams: pd.DataFrame, model: dict | None = None) -> pd.DataFrame:
-    """Every interval the chapter sets beside a value the generator implies: ``model, term, expected,
-    ci_low, ci_high, covered``."""
+    """Every interval the chapter sets beside a value the generator implies: ``model, term, estimate,
+    se, expected, ci_low, ci_high, covered`` and ``z``, the estimate's distance from ``expected`` in
+    standard errors."""
     parts = []
     for outcome in ("effectiveness", "leader_effectiveness", "external_effectiveness"):
         t = regression_table(teams, outcome, model=model)
@@ -463,7 +505,8 @@ def coverage_table(teams: pd.DataFrame, model: dict | None = None) -> pd.DataFra
     lag = lagged_table(teams, model)
     parts.append(lag.assign(model=lag["outcome"] + " on baseline"))
     out = pd.concat(parts, ignore_index=True)
-    return out[["model", "predictor", "std_beta", "expected", "ci_low", "ci_high", "covered"]].rename(
+    out["z"] = (out["std_beta"] - out["expected"]) / out["se"]
+    return out[["model", "predictor", "std_beta", "se", "expected", "ci_low", "ci_high", "covered", "z"]].rename(
         columns={"predictor": "term", "std_beta": "estimate"})
 
 
@@ -502,7 +545,7 @@ def teams_claims(data: dict | None = None, teams: pd.DataFrame | None = None,
     teams = team_table(data) if teams is None else teams
     culture = "Results, Culture and behaviour (last paragraph)"
     blocks = block_tests(teams).set_index("block")
-    ok = bool((blocks["p"] < 0.05).all())
+    ok = bool((_at(blocks["p"]) < ALPHA).all())
     add("inputs_processes_associated", culture,
         "team inputs and team processes were significantly associated with the effective provision of care",
         f"inputs F={blocks.at['inputs', 'F']:.1f}, p={blocks.at['inputs', 'p']:.2g}; processes "
@@ -526,13 +569,13 @@ def teams_claims(data: dict | None = None, teams: pd.DataFrame | None = None,
         f"mean Fleiss kappa {kappa:.2f}, mean pairwise Jaccard {memb['jaccard'].mean():.2f} ({len(memb)} teams)",
         status(kappa < LOW_KAPPA), f"'low' read as a mean kappa below {LOW_KAPPA} (below 'moderate')")
     reg = regression_table(teams).set_index("predictor")
-    good = all(reg.at[p, "std_beta"] > 0 and reg.at[p, "p"] < 0.05 for p in ("effort_skills", "resources"))
+    good = all(_at(reg.at[p, "std_beta"]) > 0 and _at(reg.at[p, "p"]) < ALPHA for p in ("effort_skills", "resources"))
     add("success_factors", culture,
         "factors associated with successful teams were the effort and skills of team members, resources and good processes",
         f"effort and skills {reg.at['effort_skills', 'std_beta']:.2f} (p={reg.at['effort_skills', 'p']:.2g}), "
         f"resources {reg.at['resources', 'std_beta']:.2f} (p={reg.at['resources', 'p']:.2g}), processes block "
-        f"p={blocks.at['processes', 'p']:.2g}", status(good and blocks.at["processes", "p"] < 0.05),
-        "standardised coefficients in the members'-rating model; both positive with p < 0.05")
+        f"p={blocks.at['processes', 'p']:.2g}", status(good and _at(blocks.at["processes", "p"]) < ALPHA),
+        f"standardised coefficients in the members'-rating model; both positive with p < {ALPHA}")
     imp = ri.dominance_analysis(teams, "effectiveness", PREDICTORS).set_index("predictor")
     key = int(imp.at["objectives", "rank"]), int(imp.at["participation", "rank"])
     add("objectives_participation_key", culture,
@@ -545,7 +588,7 @@ def teams_claims(data: dict | None = None, teams: pd.DataFrame | None = None,
         r = refl.loc[outcome]
         add(claim, culture, f"teams who regularly took time out to reflect were particularly likely to be more {word}",
             f"standardised slope {r['std_slope']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f})",
-            status(r["std_slope"] > 0 and r["ci_low"] > 0),
+            status(_at(r["std_slope"]) > 0 and _at(r["ci_low"]) > 0),
             "members' ratings; see the chapter for other raters and the follow-up")
     ic = innovation_counts(data)
     order = ordering_test(ic)

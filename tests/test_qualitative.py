@@ -77,14 +77,46 @@ def test_a_wrong_count_is_a_mismatch(data):
     assert rows.at["qual.stakeholder_interviews", "reproduced"] == "106"
 
 
-def test_coder_error_zero_gives_perfect_agreement_and_more_error_less():
-    perfect = sim.simulate(coder_error=0.0)["segments"]
-    assert (perfect["code_coder_a"] == perfect["code_coder_b"]).all()
-    alphas = [q.krippendorff_alpha(sim.simulate(coder_error=e)["segments"], ["code_coder_a", "code_coder_b"])
-              .at[0, "alpha"] for e in (1.0, 2.5)]
-    assert alphas[0] > alphas[1]
-    with pytest.raises(ValueError, match="coder_error must be 0 or more"):
-        sim.simulate(coder_error=-1)
+def test_coder_error_recodes_the_same_segments_and_changes_nothing_else():
+    base = sim.simulate()
+    coders = ["code_coder_a", "code_coder_b"]
+    coded = {}
+    for error in (0.0, 0.5, 1.0, 2.5):
+        other = sim.simulate(coder_error=error)
+        for key in sim.FILES:  # every other part of the generator draws from its own stream
+            if key != "segments":
+                pd.testing.assert_frame_equal(other[key], base[key], obj=key)
+        pd.testing.assert_frame_equal(other["segments"].drop(columns=coders), base["segments"].drop(columns=coders))
+        coded[error] = other["segments"]
+    slips = {e: seg[coders].ne(seg["code_agreed"], axis=0).to_numpy() for e, seg in coded.items()}
+    for low, high in [(0.5, 1.0), (1.0, 2.5)]:  # a slip at a lower rate is the same slip at a higher one
+        assert (coded[low][coders].to_numpy() == coded[high][coders].to_numpy())[slips[low]].all()
+    # values of the default draw (seed 2014)
+    assert {e: s.sum(axis=0).tolist() for e, s in slips.items()} == {0.0: [0, 0], 0.5: [17, 17], 1.0: [37, 38],
+                                                                    2.5: [102, 104]}
+    alphas = {e: round(q.krippendorff_alpha(seg, coders).at[0, "alpha"], 3) for e, seg in coded.items()}
+    assert alphas == {0.0: 1.0, 0.5: 0.924, 1.0: 0.828, 2.5: 0.599}
+
+
+@pytest.mark.parametrize("error", [-1, float("nan")])
+def test_coder_error_must_be_a_number_at_least_zero(error):
+    with pytest.raises(ValueError, match="coder_error must be a number, 0 or more"):
+        sim.simulate(coder_error=error)
+
+
+def test_the_parts_of_the_generator_draw_from_separate_streams():
+    a, b = sim.simulate(seed=1), sim.simulate(seed=2)
+    assert not a["segments"].equals(b["segments"]) and not a["responses"].equals(b["responses"])
+    assert len(sim.STREAMS) == len(set(sim.STREAMS)) == 5
+
+
+def test_default_draw_values(data, segments):
+    # pinned values of the committed files (seed 2014): a change to the generator shows here
+    assert len(segments) == 444 and len(data["open_text"]) == 1132 and len(data["fieldnotes"]) == 184
+    assert data["framework"]["discussed"].sum() == 50
+    summary = q.likert_summary(data["responses"], "statement_id", "response").set_index("item")
+    assert summary["pct_agree"].round(1).loc[["S01", "S02", "S07"]].tolist() == [70.2, 27.8, 23.2]
+    assert summary["n_missing"].sum() == 263
 
 
 # --- agreement --------------------------------------------------------------------------------------
@@ -144,6 +176,27 @@ def test_kappa_excludes_and_counts_uncoded_segments_and_flags_unused_codes():
     assert np.isnan(out.at["z", "kappa"])
 
 
+def test_agreement_reads_1_1point0_and_quoted_1_as_one_code():
+    # a numeric column with a blank is float: 1.0 must still agree with 1
+    df = pd.DataFrame({"a": [1, 2, 2, 3, 1, np.nan], "b": [1, 2, 3, 3, 1, 2]})
+    out = q.cohen_kappa_by_code(df, "a", "b").set_index("code")
+    assert out.at[q.ALL_CODES, "kappa"] == pytest.approx(cohen_kappa_score([1, 2, 2, 3, 1], [1, 2, 3, 3, 1]))
+    assert out.at[q.ALL_CODES, "n_excluded"] == 1 and list(out.index[:-1]) == ["1", "2", "3"]
+    listed = q.cohen_kappa_by_code(df, "a", "b", codes=[1.0, 2.0, 3.0, 4.0]).set_index("code")
+    assert listed.loc[["1", "2", "3"], "kappa"].equals(out.loc[["1", "2", "3"], "kappa"])
+    mixed = pd.DataFrame({"a": [1, 2, "2", 3, 1], "b": ["1", 2.0, 3, 3, " 1"]}, dtype=object)
+    ints = pd.DataFrame({"a": [1, 2, 2, 3, 1], "b": [1, 2, 3, 3, 1]})
+    assert q.krippendorff_alpha(mixed, ["a", "b"]).at[0, "alpha"] == pytest.approx(
+        q.krippendorff_alpha(ints, ["a", "b"]).at[0, "alpha"])
+    assert q.cohen_kappa_by_code(mixed, "a", "b").iloc[-1]["kappa"] == pytest.approx(
+        cohen_kappa_score([1, 2, 2, 3, 1], [1, 2, 3, 3, 1]))
+
+
+def test_alpha_does_not_depend_on_the_order_of_units():
+    shuffled = KRIPPENDORFF_2011_C.sample(frac=1, random_state=3)
+    assert q.krippendorff_alpha(shuffled, list("ABCD")).equals(q.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")))
+
+
 def test_alpha_close_to_kappa_for_two_coders_on_many_segments(segments):
     alpha = q.krippendorff_alpha(segments, ["code_coder_a", "code_coder_b"]).at[0, "alpha"]
     kappa = cohen_kappa_score(segments["code_coder_a"], segments["code_coder_b"])
@@ -187,12 +240,16 @@ def test_saturation_follows_the_order_column():
     assert curve["unit"].tolist() == ["y", "z", "x"] and curve["new_codes"].tolist() == [1, 1, 0]
 
 
-def test_teaching_corpus_saturates_before_its_last_new_code(segments):
+def test_saturation_of_the_default_draw(segments):
+    # values of the committed files (seed 2014), not a property every draw has
     curve = q.saturation_curve(segments, "interview_id", "code_agreed", order="sequence", run_length=10,
                                initial_sample=10)
     stop = q.stopping_point(curve)
-    assert stop is not None and curve["cumulative_codes"].iloc[-1] == len(sim.MAIN_CODES)
-    assert curve.loc[curve["position"] == stop, "cumulative_codes"].iloc[0] < len(sim.MAIN_CODES)
+    assert (stop, curve.at[stop - 1, "cumulative_codes"], curve["cumulative_codes"].iloc[-1]) == (34, 22, 23)
+    assert curve.loc[curve["new_codes"] > 0, "position"].max() > stop
+    three = q.saturation_curve(segments, "interview_id", "code_agreed", order="sequence", run_length=3,
+                               initial_sample=10)
+    assert q.stopping_point(three) == 21
 
 
 def test_stopping_by_order_matches_saturation_curve_on_one_ordering(segments):
@@ -244,7 +301,10 @@ def test_likert_summary_by_hand():
     row = q.likert_summary(df, "item", "r").iloc[0]
     assert (row["n"], row["n_missing"], row["pct_agree"], row["pct_neutral"], row["median"]) == (5, 1, 40, 20, 3)
     strict = q.likert_summary(df, "item", "r", agree_from=5).iloc[0]
-    assert strict["pct_agree"] == 20 and strict["pct_disagree"] == 20
+    assert strict["pct_agree"] == 20 and strict["pct_disagree"] == 20 and strict["pct_neutral"] == 60
+    for bad in (3, 2.5, 6):
+        with pytest.raises(ValueError, match="agree_from must be a whole number above the midpoint 3"):
+            q.likert_summary(df, "item", "r", agree_from=bad)
 
 
 def test_likert_summary_of_teaching_data_counts_missing(data):

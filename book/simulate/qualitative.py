@@ -26,6 +26,10 @@ import pandas as pd
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
 #: Multiplier on every code's coder-error rate (1 = the book's default; 0 = perfect agreement).
 CODER_ERROR = 1.0
+#: The independent parts of the generator. Each draws from its own stream, spawned from the seed
+#: in this order, so that changing one part (the coders' error rate, say) leaves the others' draws
+#: alone: a new ``coder_error`` recodes the same segments, it does not write new ones.
+STREAMS = ("interviews", "coders", "cases", "survey", "framework")
 
 FILES = {
     "codebook": "qual_codebook.csv",
@@ -572,18 +576,26 @@ def _fill(rng: np.random.Generator, template: str) -> str:
     return template.format(**values)
 
 
-def _coder(rng: np.random.Generator, code: str, error: float) -> str:
-    """The code one coder applies to a segment written for ``code``."""
-    if rng.random() < min(1.0, CODER_ERROR_RATE[code] * error):
-        options = NEIGHBOURS[code]
-        return options[rng.integers(len(options))]
-    return code
+def _code_twice(rng: np.random.Generator, agreed: pd.Series, error: float) -> tuple[list[str], list[str]]:
+    """Coder A's and coder B's codes for segments written for the codes in ``agreed``.
+
+    Every segment and coder gets two uniform draws whatever ``error`` is: the first decides whether
+    the coder slips (below the code's rate times ``error``), the second which neighbouring code is
+    applied. A larger ``error`` therefore miscodes the same segments as a smaller one, the same way,
+    and some more; and the draws of every other part of the generator are untouched.
+    """
+    codes = agreed.tolist()
+    slip, which = rng.random((len(codes), 2)), rng.random((len(codes), 2))
+    rate = np.array([min(1.0, CODER_ERROR_RATE[c] * error) for c in codes])
+    coder_a, coder_b = ([NEIGHBOURS[c][int(which[i, j] * len(NEIGHBOURS[c]))] if slip[i, j] < rate[i] else c
+                         for i, c in enumerate(codes)] for j in (0, 1))
+    return coder_a, coder_b
 
 
 _SHORT_LABEL = {c[0]: c[3].split(" (")[0].lower() for c in CODEBOOK}
 
 
-def _interviews(rng: np.random.Generator, error: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _interviews(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups = [g for g, n in STAKEHOLDER_GROUPS.items() for _ in range(n)]
     order = rng.permutation(len(groups)) + 1  # the sequence in which the interviews were done
     interviews, segments = [], []
@@ -599,7 +611,6 @@ def _interviews(rng: np.random.Generator, error: float) -> tuple[pd.DataFrame, p
             templates = EXCERPTS[code]
             text = _fill(rng, templates[rng.integers(len(templates))])
             segments.append({"segment_id": f"{interview_id}-{k + 1}", "interview_id": interview_id,
-                             "code_coder_a": _coder(rng, code, error), "code_coder_b": _coder(rng, code, error),
                              "code_agreed": code, "invented_excerpt": text})
             codes.append(code)
         labels = [_SHORT_LABEL[c] for c in dict.fromkeys(codes)]
@@ -715,7 +726,7 @@ def simulate(seed: int = DEFAULT_SEED, coder_error: float = CODER_ERROR) -> dict
     Parameters
     ----------
     seed : int
-        Seed of the ``numpy.random.default_rng`` that drives every draw.
+        Seed of the generator: each part (:data:`STREAMS`) draws from its own stream spawned from it.
     coder_error : float
         Multiplier on each code's coder-error rate (``CODER_ERROR_RATE``); 0 gives two coders who
         always agree, 2 doubles every error rate.
@@ -725,13 +736,17 @@ def simulate(seed: int = DEFAULT_SEED, coder_error: float = CODER_ERROR) -> dict
     dict
         One DataFrame per key of ``FILES``.
     """
-    if coder_error < 0:
-        raise ValueError(f"coder_error must be 0 or more; got {coder_error}")
-    rng = np.random.default_rng(seed)
-    interviews, segments = _interviews(rng, coder_error)
-    cases, notes, case_interviews, case_codes = _cases(rng)
-    statements, respondents, responses, texts = _survey(rng)
-    framework = _framework(rng)
+    if not (np.isfinite(coder_error) and coder_error >= 0):
+        raise ValueError(f"coder_error must be a number, 0 or more; got {coder_error}")
+    rng = {part: np.random.default_rng(stream)
+           for part, stream in zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)))}
+    interviews, segments = _interviews(rng["interviews"])
+    code_a, code_b = _code_twice(rng["coders"], segments["code_agreed"], coder_error)
+    segments.insert(2, "code_coder_a", code_a)
+    segments.insert(3, "code_coder_b", code_b)
+    cases, notes, case_interviews, case_codes = _cases(rng["cases"])
+    statements, respondents, responses, texts = _survey(rng["survey"])
+    framework = _framework(rng["framework"])
     return {"codebook": codebook(), "interviews": interviews, "segments": segments, "cases": cases,
             "fieldnotes": notes, "case_interviews": case_interviews, "case_codes": case_codes,
             "statements": statements, "respondents": respondents, "responses": responses,

@@ -76,9 +76,9 @@ of the chapter should find under these assumptions (to first order in the
 rounding; checked against 48 simulated datasets: correlations within about 0.02);
 :func:`assumptions` lists them all as a table.
 
-:data:`DEFAULT_SEED` is the first seed, counting from 1, for which every
-scorecard claim of the chapter matches and every interval the chapter compares
-with :func:`implied_covariance` covers its value; other seeds fail some by chance.
+:data:`DEFAULT_SEED` follows the book's one rule (:mod:`book.simulate.seeds`): 2014, fixed
+before any result was seen. At any seed some of the chapter's claims and intervals fail by
+chance; the chapter reports which.
 """
 from __future__ import annotations
 
