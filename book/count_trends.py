@@ -17,10 +17,12 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 
-#: Overdispersion (Pearson chi-squared / df of the Poisson fit) above which the negative binomial is preferred.
-DISPERSION_THRESHOLD = 1.5
+#: Level of the likelihood-ratio test of alpha = 0 below which the negative binomial is preferred.
+OVERDISPERSION_LEVEL = 0.05
+#: An NB2 fit whose alpha is below this is at the boundary 0 (where NB2 is Poisson): not identified.
+ALPHA_MIN = 1e-4
 COLUMNS = ["model", "term", "contrast", "rate_ratio", "ci_low", "ci_high", "p", "dispersion",
-           "dispersion_df", "nb_alpha", "preferred", "n_rows", "n_units"]
+           "dispersion_df", "nb_alpha", "lr_stat", "lr_p", "preferred", "nb_status", "n_rows", "n_units"]
 
 
 def check_counts(data: pd.DataFrame, count: str = "count", exposure: str | None = "exposure",
@@ -171,9 +173,79 @@ def _period_poisson(df: pd.DataFrame, count: str, exposure: str, period: str, pe
     return ClosedFormPoisson(params, bse, chi2, len(df) - len(periods))
 
 
+def fit_poisson(y, X, exposure=None, **fit_kwds):
+    """A Poisson GLM (log link) fitted by IRLS until the deviance changes by less than 1e-12, far
+    below any precision shown; raises ``ValueError`` if it does not converge."""
+    res = GLM(y, X, family=families.Poisson(), exposure=exposure).fit(tol=1e-12, maxiter=200, **fit_kwds)
+    if not res.converged:
+        raise ValueError(f"the Poisson GLM of {getattr(y, 'name', 'the counts')!r} on {list(X.columns)} "
+                         "did not converge in 200 iterations")
+    return res
+
+
+def nb2_score_at_zero(y, mu) -> float:
+    """Derivative of the NB2 log-likelihood in ``alpha`` at ``alpha = 0``, at the Poisson fit ``mu``.
+
+    ``0.5 * sum((y - mu)^2 - y)`` (Cameron and Trivedi 2013, sec. 3.4). Where it is not
+    positive the NB2 likelihood falls as ``alpha`` leaves 0: the MLE of ``alpha`` is on the
+    boundary and NB2 reduces to Poisson.
+    """
+    y, mu = np.asarray(y, dtype=float), np.asarray(mu, dtype=float)
+    return float(0.5 * np.sum((y - mu) ** 2 - y))
+
+
+def _fit_negbin(y: pd.Series, X: pd.DataFrame, exposure: pd.Series, poisson_params,
+                mu: np.ndarray) -> tuple[object | None, str]:
+    """NB2 by maximum likelihood from the Poisson fit (``poisson_params``, fitted means ``mu``).
+
+    Returns ``(result, status)``, the result ``None`` unless the fit is identified.
+
+    BFGS in ln(alpha) (statsmodels' transform keeps alpha positive), then Newton in alpha to a
+    step below ``1e-10`` with the analytic Hessian. The fit counts as identified only if both
+    converge, alpha stays at least ``ALPHA_MIN`` (away from the boundary, where the
+    alpha-alpha element of the Hessian is rounding noise), and the Hessian is negative
+    definite with finite standard errors.
+    """
+    score = nb2_score_at_zero(y, mu)
+    if round(score, 6) <= 0:
+        return None, "not overdispersed: NB2 is Poisson"
+    # moment estimate of alpha from Var = mu + alpha mu^2, floored so that ln(alpha) starts near the data
+    alpha0 = max(2 * score / float(np.sum(mu**2)), 0.05)
+    model = NegativeBinomial(y, X, exposure=exposure, loglike_method="nb2")
+    start = np.append(np.asarray(poisson_params, dtype=float), alpha0)
+    first = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=False, skip_hessian=True,
+                      warn_convergence=False)
+    if not first.mle_retvals["converged"]:
+        return None, "not identified: the optimiser did not converge"
+    if first.params["alpha"] < ALPHA_MIN:
+        return None, f"not identified: alpha at the boundary 0 ({first.params['alpha']:.1e})"
+    res = model.fit(start_params=np.asarray(first.params), method="newton", tol=1e-10, maxiter=100, disp=False,
+                    warn_convergence=False)
+    hessian = np.asarray(res.mle_retvals["Hessian"])  # of -loglik / n: positive definite at a maximum
+    if not res.mle_retvals["converged"] or not np.isfinite(hessian).all():
+        return None, "not identified: the optimiser did not converge"
+    if res.params["alpha"] < ALPHA_MIN:
+        return None, f"not identified: alpha at the boundary 0 ({res.params['alpha']:.1e})"
+    if np.linalg.eigvalsh(hessian).min() <= 0 or not np.isfinite(np.asarray(res.bse)).all():
+        return None, "not identified: the likelihood has no maximum with finite standard errors"
+    return res, "fitted"
+
+
+def _poisson_loglike(y, mu) -> float:
+    y, mu = np.asarray(y, dtype=float), np.asarray(mu, dtype=float)
+    return float(np.sum(stats.poisson.logpmf(y, mu)))
+
+
+def _mean(res, df: pd.DataFrame, exposure: str, X: pd.DataFrame) -> np.ndarray:
+    """Fitted means of a Poisson fit (GLM or closed form) for the rows of ``df``."""
+    if hasattr(res, "fittedvalues"):
+        return np.asarray(res.fittedvalues, dtype=float)
+    return np.exp(X.to_numpy() @ np.asarray(res.params, dtype=float)) * df[exposure].to_numpy()
+
+
 def fit_count_models(data: pd.DataFrame, count: str = "count", exposure: str = "exposure",
                      period: str = "period", unit: str | None = None) -> dict:
-    """Fit the models behind :func:`count_trend`.
+    """Fit the models behind :func:`count_trend`: Poisson first, NB2 only where the counts call for it.
 
     Returns
     -------
@@ -182,11 +254,15 @@ def fit_count_models(data: pd.DataFrame, count: str = "count", exposure: str = "
         only pools counts and exposure within periods) and ``poisson_trend`` (GLM
         with a log link and ``log(exposure)`` offset; closed form when two periods
         make it saturated); ``negbin_trend`` and ``negbin_period`` (NB2 by maximum
-        likelihood; ``None`` when the rows are too few); ``cluster_trend`` and
-        ``cluster_period`` (Poisson GLM with standard errors clustered by ``unit``,
-        if given); ``dispersion`` and ``dispersion_df`` (Pearson chi-squared / df
-        of the period model, or of the trend model when the period model is
-        saturated; NaN when neither has residual df); ``periods``; ``data``; ``unit``.
+        likelihood, or ``None``) with ``negbin_trend_status`` and ``negbin_period_status``
+        (``"fitted"``, or why not: too few rows, not overdispersed, not identified);
+        ``lr_trend`` and ``lr_period``: ``(statistic, p)`` of the likelihood-ratio test of
+        ``alpha = 0`` against the boundary mixture ``0.5 chi2_0 + 0.5 chi2_1`` (``(0, 1)``
+        when the counts are not overdispersed, NaN when NB2 was not fitted otherwise);
+        ``cluster_trend`` and ``cluster_period`` (Poisson GLM with standard errors
+        clustered by ``unit``, if given); ``dispersion`` and ``dispersion_df`` (Pearson
+        chi-squared / df of the period model, or of the trend model when the period
+        model is saturated; NaN when neither has residual df); ``periods``; ``data``; ``unit``.
     """
     df = check_counts(data, count, exposure, period, unit).reset_index(drop=True)
     periods = sorted(df[period].unique())
@@ -197,23 +273,11 @@ def fit_count_models(data: pd.DataFrame, count: str = "count", exposure: str = "
            "poisson_period": _period_poisson(df, count, exposure, period, periods)}
     X_trend = _design(df, period, periods, "trend")
     if len(df) > X_trend.shape[1]:
-        out["poisson_trend"] = GLM(y, X_trend, family=families.Poisson(), exposure=expo).fit()
+        out["poisson_trend"] = fit_poisson(y, X_trend, exposure=expo)
     else:  # two periods, one row each: the trend is the period contrast
         pp = out["poisson_period"]
         out["poisson_trend"] = ClosedFormPoisson(pp.params.set_axis(["const", "trend"]),
                                                  pp.bse.set_axis(["const", "trend"]), 0.0, 0)
-    for kind in ("trend", "period"):
-        X = _design(df, period, periods, kind)
-        out[f"negbin_{kind}"] = None
-        if len(df) > X.shape[1] + 1 and y.sum() > 0:
-            start = np.append(np.asarray(out[f"poisson_{kind}"].params, dtype=float), 0.5)
-            out[f"negbin_{kind}"] = NegativeBinomial(y, X, exposure=expo, loglike_method="nb2").fit(
-                start_params=start, method="bfgs", maxiter=500, disp=False)
-        out[f"cluster_{kind}"] = None
-        if unit is not None and len(df) > X.shape[1]:
-            groups = pd.factorize(df[unit])[0]
-            out[f"cluster_{kind}"] = GLM(y, X, family=families.Poisson(), exposure=expo).fit(
-                cov_type="cluster", cov_kwds={"groups": groups})
     for kind in ("period", "trend"):
         res = out[f"poisson_{kind}"]
         if res.df_resid > 0:
@@ -221,6 +285,24 @@ def fit_count_models(data: pd.DataFrame, count: str = "count", exposure: str = "
             break
     else:
         out["dispersion"], out["dispersion_df"] = np.nan, 0
+    for kind in ("trend", "period"):
+        X = _design(df, period, periods, kind)
+        pois = out[f"poisson_{kind}"]
+        nb, status, lr = None, "too few rows to fit NB2", (np.nan, np.nan)
+        if len(df) > X.shape[1] + 1 and y.sum() > 0:
+            mu = _mean(pois, df, exposure, X)
+            nb, status = _fit_negbin(y, X, expo, pois.params, mu)
+            if nb is not None:
+                stat = max(2 * (float(nb.llf) - _poisson_loglike(y, mu)), 0.0)
+                lr = (stat, 0.5 * float(stats.chi2.sf(stat, 1)) if stat > 0 else 1.0)
+            elif status.startswith("not overdispersed"):
+                lr = (0.0, 1.0)
+        out[f"negbin_{kind}"], out[f"negbin_{kind}_status"], out[f"lr_{kind}"] = nb, status, lr
+        out[f"cluster_{kind}"] = None
+        if unit is not None and len(df) > X.shape[1]:
+            groups = pd.factorize(df[unit])[0]
+            out[f"cluster_{kind}"] = fit_poisson(y, X, exposure=expo, cov_type="cluster",
+                                                 cov_kwds={"groups": groups})
     return out
 
 
@@ -238,18 +320,20 @@ def _rows(res, model: str, kind: str, periods: list, alpha: float) -> list[dict]
 
 
 def count_trend(data: pd.DataFrame, count: str = "count", exposure: str = "exposure", period: str = "period",
-                unit: str | None = None, dispersion_threshold: float = DISPERSION_THRESHOLD,
-                alpha: float = 0.05) -> pd.DataFrame:
-    """Trend in a count with exposure: Poisson, and negative binomial when overdispersed.
+                unit: str | None = None, level: float = OVERDISPERSION_LEVEL, alpha: float = 0.05) -> pd.DataFrame:
+    """Trend in a count with exposure: Poisson, and negative binomial where overdispersed.
 
     Fits ``log E[count] = a + b * t + log(exposure)`` with ``t`` = 0, 1, 2, ... for the
     sorted periods (so the trend assumes equally spaced periods), and a model with one
-    rate per period. Overdispersion is checked by Pearson chi-squared / df of the Poisson
-    period model (of the trend model when there is one row per period, so that the check
-    then also measures lack of fit of the trend); above ``dispersion_threshold`` the NB2
-    negative binomial is preferred, if there are enough rows to fit it.
-    With ``unit`` (rows are units within periods) Poisson rows with standard errors
-    clustered by unit are added.
+    rate per period. For each, NB2 (variance ``mu + alpha mu^2``) is fitted only if the
+    counts are overdispersed in its direction (:func:`nb2_score_at_zero` positive;
+    otherwise the MLE of ``alpha`` is 0 and NB2 is the Poisson model), and preferred when
+    the likelihood-ratio test of ``alpha = 0``, referred to the boundary mixture
+    ``0.5 chi2_0 + 0.5 chi2_1``, rejects at ``level`` and the fit is identified.
+    Pearson chi-squared / df of the Poisson period model (of the trend model when there
+    is one row per period, so that it then measures lack of fit of the trend) is reported
+    beside it. With ``unit`` (rows are units within periods) Poisson rows with standard
+    errors clustered by unit are added.
 
     Parameters
     ----------
@@ -257,37 +341,45 @@ def count_trend(data: pd.DataFrame, count: str = "count", exposure: str = "expos
         One row per period, or per unit and period.
     count, exposure, period, unit : str
         Column names; ``exposure`` must be positive (e.g. sets of minutes, bed days).
+    level : float
+        Level of the test of overdispersion.
+    alpha : float
+        One minus the confidence level of the intervals.
 
     Returns
     -------
     DataFrame
         One row per model and estimate: ``model`` (``poisson``, ``negative_binomial``,
         ``poisson_cluster``), ``term`` (``trend`` or a period), ``contrast``,
-        ``rate_ratio, ci_low, ci_high, p``, ``dispersion`` and ``dispersion_df`` of the
-        check, ``nb_alpha`` (NB2 dispersion, negative binomial rows), ``preferred``
-        (the model the dispersion rule picks), ``n_rows``, ``n_units``.
+        ``rate_ratio, ci_low, ci_high, p``, ``dispersion`` and ``dispersion_df`` (Pearson),
+        ``nb_alpha`` (NB2 dispersion, negative binomial rows), ``lr_stat`` and ``lr_p``
+        (the test of ``alpha = 0`` for the row's mean model), ``preferred`` (the model the
+        test picks), ``nb_status`` (``"fitted"``, or why there are no negative binomial
+        rows for this mean model), ``n_rows``, ``n_units``.
     """
     fits = fit_count_models(data, count, exposure, period, unit)
-    return summarise_count_models(fits, dispersion_threshold, alpha)
+    return summarise_count_models(fits, level, alpha)
 
 
-def summarise_count_models(fits: dict, dispersion_threshold: float = DISPERSION_THRESHOLD,
-                           alpha: float = 0.05) -> pd.DataFrame:
+def summarise_count_models(fits: dict, level: float = OVERDISPERSION_LEVEL, alpha: float = 0.05) -> pd.DataFrame:
     """The tidy table of :func:`count_trend` from the fits of :func:`fit_count_models`."""
+    if not (0 < level < 1 and 0 < alpha < 1):
+        raise ValueError(f"level and alpha must lie between 0 and 1; got level={level}, alpha={alpha}")
     periods, df, unit = fits["periods"], fits["data"], fits["unit"]
-    overdispersed = bool(np.isfinite(fits["dispersion"]) and fits["dispersion"] > dispersion_threshold)
-    # the negative binomial is preferred only if the data are overdispersed *and* it can be fitted
-    use_nb = overdispersed and fits["negbin_trend"] is not None and fits["negbin_period"] is not None
     rows = []
     for kind in ("trend", "period"):
-        rows += [{**r, "nb_alpha": np.nan, "preferred": not use_nb}
+        nb, status = fits[f"negbin_{kind}"], fits[f"negbin_{kind}_status"]
+        lr_stat, lr_p = fits[f"lr_{kind}"]
+        # the p-value is compared at 6 decimals, so the choice does not hang on the last bits of a fit
+        use_nb = nb is not None and round(lr_p, 6) < level
+        common = {"lr_stat": lr_stat, "lr_p": lr_p, "nb_status": status}
+        rows += [{**r, **common, "nb_alpha": np.nan, "preferred": not use_nb}
                  for r in _rows(fits[f"poisson_{kind}"], "poisson", kind, periods, alpha)]
-        nb = fits[f"negbin_{kind}"]
-        if use_nb:
-            rows += [{**r, "nb_alpha": float(nb.params["alpha"]), "preferred": True}
+        if nb is not None:
+            rows += [{**r, **common, "nb_alpha": float(nb.params["alpha"]), "preferred": use_nb}
                      for r in _rows(nb, "negative_binomial", kind, periods, alpha)]
         if fits[f"cluster_{kind}"] is not None:
-            rows += [{**r, "nb_alpha": np.nan, "preferred": False}
+            rows += [{**r, **common, "nb_alpha": np.nan, "preferred": False}
                      for r in _rows(fits[f"cluster_{kind}"], "poisson_cluster", kind, periods, alpha)]
     out = pd.DataFrame(rows)
     out["dispersion"] = fits["dispersion"]
@@ -298,6 +390,18 @@ def summarise_count_models(fits: dict, dispersion_threshold: float = DISPERSION_
     out = out.sort_values(["model", "term"], key=lambda s: s.map(order) if s.name == "model" else s.ne("trend"),
                           kind="stable").reset_index(drop=True)
     return out[COLUMNS]
+
+
+def preferred_row(table: pd.DataFrame, term: str) -> pd.Series:
+    """The row of a :func:`count_trend` table for ``term`` from the preferred model.
+
+    Raises ``KeyError`` naming the term when the table has no single preferred row for it.
+    """
+    rows = table[(table["term"] == term) & table["preferred"]]
+    if len(rows) != 1:
+        raise KeyError(f"no single preferred row for term {term!r}; the table's terms are "
+                       f"{sorted(table['term'].unique())}")
+    return rows.iloc[0]
 
 
 def within_unit_rate_ratios(data: pd.DataFrame, count: str = "count", exposure: str = "exposure",
