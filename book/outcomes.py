@@ -22,6 +22,27 @@ from scipy import stats
 MODEL_COLUMNS = ["exposure", "outcome", "estimate", "se", "ci_low", "ci_high", "p", "std_slope",
                  "std_ci_low", "std_ci_high", "r", "n", "n_excluded"]
 MIN_ROWS = 10
+#: An iterative fit is reported only if a further Newton (Fisher-scoring) step would move no parameter
+#: by more than this many standard errors: far below the three decimals shown.
+STEP_TOL_SE = 1e-6
+
+
+def fit_problem(result) -> str:
+    """Why an iterative statsmodels fit cannot be reported, or ``""`` when it can.
+
+    The optimiser must report convergence (each fit below sets a tolerance far below the
+    displayed precision) and every standard error must be finite and positive: a singular
+    information matrix, a parameter that is not identified, gives infinite or missing ones.
+    """
+    converged = getattr(result, "converged", None)  # GLM (IRLS) and MixedLM
+    if converged is None:
+        converged = result.mle_retvals["converged"]  # maximum likelihood (Newton)
+    if not converged:
+        return "did not converge"
+    bse = np.asarray(result.bse, dtype=float)
+    if not (np.isfinite(bse) & (bse > 0)).all():
+        return "not identified (singular information matrix)"
+    return ""
 
 
 def _show(v) -> str:
@@ -179,12 +200,17 @@ def correlation_table(data: pd.DataFrame, staff: list[str], patient: list[str],
 # --- multilevel: HR practices -> engagement --------------------------------------------------------
 
 def fit_multilevel(data: pd.DataFrame, outcome: str, predictors: list[str], group: str):
-    """Random-intercept model (statsmodels MixedLM, REML) of respondents nested in trusts."""
+    """Random-intercept model (statsmodels MixedLM, REML) of respondents nested in trusts.
+
+    The REML criterion is maximised until its gradient is below 1e-8 (statsmodels' default,
+    1e-5, leaves the variance component uncertain in the fifth decimal); check the result
+    with :func:`fit_problem`.
+    """
     missing = [c for c in [outcome, *predictors, group] if c not in data.columns]
     if missing:
         raise ValueError(f"missing column(s) {missing}")
     X = add_constant(data[predictors].astype(float))
-    return MixedLM(data[outcome].astype(float), X, groups=data[group]).fit(reml=True)
+    return MixedLM(data[outcome].astype(float), X, groups=data[group]).fit(reml=True, gtol=1e-8)
 
 
 def icc(result) -> float:
@@ -255,7 +281,9 @@ def fit_ordinal(data: pd.DataFrame, outcome: str, predictors: list[str], categor
     """Ordered logit (statsmodels OrderedModel) of a rating with the given category order (worst first).
 
     Rows with a missing outcome or predictor are dropped; a rating outside ``categories``
-    raises ``ValueError`` naming it.
+    raises ``ValueError`` naming it. Newton's method runs until no parameter moves by more than
+    1e-8 (the derivatives are numerical, so a tighter tolerance is not attainable); check the
+    result with :func:`fit_problem`.
     """
     missing = [c for c in [outcome, *predictors] if c not in data.columns]
     if missing:
@@ -267,7 +295,7 @@ def fit_ordinal(data: pd.DataFrame, outcome: str, predictors: list[str], categor
         raise ValueError(f"column {outcome!r} has value(s) {sorted(unknown)} not among {categories}")
     y = pd.Series(pd.Categorical(df[outcome], categories=categories, ordered=True), index=df.index)
     X = design_matrix(df, predictors)
-    return _ordered_logit()(y, X, distr="logit").fit(method="newton", disp=False, maxiter=100)
+    return _ordered_logit()(y, X, distr="logit").fit(method="newton", tol=1e-8, maxiter=100, disp=False)
 
 
 # --- counts: MRSA with bed days as exposure --------------------------------------------------------------
@@ -276,14 +304,16 @@ def fit_counts(data: pd.DataFrame, count: str, exposure: str, predictors: list[s
     """Poisson GLM and NB2 regression of a count with ``log(exposure)`` as offset.
 
     Returns ``{"poisson": result, "negbin": result, "dispersion": Pearson chi2 / df of the Poisson fit}``.
+    Both fits iterate until the deviance (Poisson) or the parameters (NB2, Newton) change by less
+    than 1e-10; check each with :func:`fit_problem`.
     """
     df = data.dropna(subset=[count, exposure, *predictors])
     X = add_constant(design_matrix(df, predictors), has_constant="add")
     y, expo = df[count].astype(float), df[exposure].astype(float)
-    poisson = GLM(y, X, family=families.Poisson(), exposure=expo).fit()
+    poisson = GLM(y, X, family=families.Poisson(), exposure=expo).fit(tol=1e-10)
     start = np.append(poisson.params.to_numpy(), 0.1)
     negbin = NegativeBinomial(y, X, exposure=expo, loglike_method="nb2").fit(
-        start_params=start, method="newton", maxiter=100, disp=False)
+        start_params=start, method="newton", tol=1e-10, maxiter=100, disp=False)
     return {"poisson": poisson, "negbin": negbin, "dispersion": poisson.pearson_chi2 / poisson.df_resid}
 
 
@@ -351,23 +381,131 @@ def growth_model_spec(years, centre: int, outcome: str = "outcome") -> str:
 def fit_growth(wide: pd.DataFrame, years, centre: int, outcome: str = "outcome", scale: float = 10.0):
     """Fit the latent growth model on one row per unit with columns ``y<year>`` and ``outcome``.
 
-    The repeated measures are multiplied by ``scale`` (engagement differences of a few hundredths
-    would otherwise make the variances tiny and the optimiser slow); :func:`tidy_growth` undoes it.
-    Returns the fitted ``semopy.Model``.
+    Maximum likelihood (semopy's model and Wishart objective) by Fisher scoring from semopy's start
+    values, until a step would move no parameter by more than ``SCORING_TOL_SE`` standard errors.
+    semopy's own optimiser (SLSQP) stops on the change in the objective, which is flat at the
+    optimum, so its estimates can still move in the third decimal, and where it stops (or whether it
+    fails) depends on the machine. Variances are not bounded: an improper solution shows as a
+    negative variance, which :func:`growth_problem` reports. The repeated measures are multiplied by
+    ``scale`` (engagement differences of a few hundredths would otherwise make the variances tiny);
+    :func:`tidy_growth` undoes it. Returns the fitted ``semopy.Model``.
     """
     import semopy
+    from semopy.solver import SolverResult
+    from threadpoolctl import threadpool_limits
 
     df = wide[[f"y{y}" for y in years] + [outcome]].astype(float).copy()
     for y in years:
         df[f"y{y}"] = df[f"y{y}"] * scale
     model = semopy.Model(growth_model_spec(years, centre, outcome))
-    model.fit(df)
+    model.load(df)
+    # each step factors 6 x 6 matrices: waking BLAS threads for them costs many times the work on a busy machine
+    with threadpool_limits(limits=1, user_api="blas"):
+        x, n_it, message = _fisher_scoring(model, np.asarray(model.param_vals, dtype=float))
+    fun, _ = model.get_objective("MLW")
+    model.param_vals = x
+    model.update_matrices(x)
+    model.last_result = SolverResult(fun=fun(x), success=message == "converged", n_it=n_it, x=x, message=message,
+                                     name_method="Fisher scoring", name_obj="MLW")
     model._book_scale = scale
     return model
 
 
+#: Fisher scoring stops when a step would move no parameter by more than this many standard errors.
+SCORING_TOL_SE = 1e-9
+
+
+def _scoring_step(model, x):
+    """(Fisher-scoring step, standard errors) of a semopy model at ``x``, or None where they do not exist
+    (implied covariance or information matrix not positive definite)."""
+    _, grad = model.get_objective("MLW")
+    g = grad(x)  # also sets the model's matrices to x
+    if not _positive_definite(model.calc_sigma()[0]):
+        return None
+    fim = model.calc_fim()
+    if not (np.isfinite(fim).all() and _positive_definite(fim)):
+        return None
+    fim_inv = np.linalg.inv(fim)
+    return -(model.n_samples / 2) * fim_inv @ g, np.sqrt(np.diag(fim_inv))  # log likelihood = -n/2 x MLW
+
+
+def _fisher_scoring(model, x, max_steps: int = 200):
+    """Maximise the likelihood from ``x``; returns ``(x, steps taken, "converged" or why not)``.
+
+    Far from the optimum a step is halved until the objective falls; close to it (steps under
+    1e-3 standard errors) the objective is flat to machine precision, so full steps are taken.
+    """
+    fun, _ = model.get_objective("MLW")
+    f = fun(x)
+    for k in range(max_steps):
+        scoring = _scoring_step(model, x)
+        if scoring is None:
+            return x, k, "implied covariance or information matrix not positive definite"
+        step, se = scoring
+        size = float(np.max(np.abs(step) / se))
+        if size < SCORING_TOL_SE:
+            return x, k, "converged"
+        t = 1.0
+        while size > 1e-3 and not fun(x + t * step) < f:
+            t /= 2
+            if t < 1e-10:
+                return x, k, "no step lowers the objective"
+        x = x + t * step
+        f = fun(x)
+    return x, max_steps, f"not converged after {max_steps} scoring steps"
+
+
+def _positive_definite(m: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(m)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+def growth_problem(model) -> str:
+    """Why a fitted latent growth model cannot be reported, or ``""`` when it can.
+
+    In the order checked: the optimiser did not converge; the implied covariance is not positive
+    definite; a variance is negative or zero (below 1e-8 of the largest sample variance) or the
+    latent or the residual covariance matrix is not positive definite (Heywood cases: a correlation
+    beyond +-1); the information matrix is singular (the model is not identified by these data); or
+    a further Fisher-scoring step would still move some parameter by more than ``STEP_TOL_SE``
+    standard errors.
+    """
+    result = model.last_result
+    if not result.success:
+        return f"did not converge ({result.message})"
+    sigma, _ = model.calc_sigma()
+    if not _positive_definite(sigma):
+        return "implied covariance not positive definite"
+    tol = 1e-8 * float(np.max(np.diag(model.mx_cov)))
+    for label, m, names in (("latent", model.mx_psi, model.names_psi[0]),
+                            ("residual", model.mx_theta, model.names_theta[0])):
+        var = np.diag(m)
+        if (var <= tol).any():
+            k = int(np.argmax(var <= tol))
+            return f"Heywood case: {label} variance of {names[k]} is {'negative' if var[k] < 0 else 'zero'}"
+        if not _positive_definite(m / np.sqrt(np.outer(var, var))):
+            return f"Heywood case: {label} covariance matrix not positive definite (a correlation beyond +-1)"
+    scoring = _scoring_step(model, model.param_vals)
+    if scoring is None:
+        return "not identified (singular information matrix)"
+    if np.max(np.abs(scoring[0]) / scoring[1]) > STEP_TOL_SE:
+        return "did not converge (a further scoring step would move the estimates)"
+    return ""
+
+
 def tidy_growth(model, outcome: str = "outcome", alpha: float = 0.05) -> pd.DataFrame:
-    """Effects of the latent intercept and slope on the outcome, per unit of the original measure."""
+    """Effects of the latent intercept and slope on the outcome, per unit of the original measure.
+
+    Returns ``term, estimate, se, ci_low, ci_high, p, problem``; when :func:`growth_problem`
+    finds one, ``problem`` says what it is and the numbers are missing.
+    """
+    problem = growth_problem(model)
+    if problem:
+        return pd.DataFrame([{"term": term, "estimate": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                              "p": np.nan, "problem": problem} for term in ("intercept", "slope")])
     est = model.inspect()
     est = est[(est["lval"] == outcome) & (est["op"] == "~")].set_index("rval")
     scale = getattr(model, "_book_scale", 1.0)
@@ -376,5 +514,5 @@ def tidy_growth(model, outcome: str = "outcome", alpha: float = 0.05) -> pd.Data
     for term in ("intercept", "slope"):
         b, se = float(est.at[term, "Estimate"]) * scale, float(est.at[term, "Std. Err"]) * scale
         rows.append({"term": term, "estimate": b, "se": se, "ci_low": b - z * se, "ci_high": b + z * se,
-                     "p": float(est.at[term, "p-value"])})
+                     "p": float(est.at[term, "p-value"]), "problem": ""})
     return pd.DataFrame(rows)
