@@ -33,7 +33,7 @@ def test_survey_trend_rows(card):
 
 
 #: Places where the paper's own figures disagree, found by the book (findings, each explained on its row).
-KNOWN_MISMATCHES = ["synthesis.seven_substudies"]
+KNOWN_MISMATCHES = ["4c.hsmr_range_2005", "4c.kendall_tau_advocacy_hsmr_2009", "synthesis.seven_substudies"]
 
 
 def test_mismatches_are_the_known_findings(card):
