@@ -61,6 +61,8 @@ def settings(path: str | Path) -> list[dict]:
     comments and exercises suggest). Values are Python literals written as strings.
     """
     nb = nbformat.read(Path(path), as_version=4)
+    if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        return []  # a page with nothing to vary (the introduction, the scorecard)
     sweep = nb.cells[parameters_cell(nb)].metadata.get("sweep", {})
     out = [{"SEED": str(s)} for s in range(sweep["seeds"][0], sweep["seeds"][1] + 1)] if "seeds" in sweep else []
     return out + [dict(s) for s in sweep.get("settings", [])]
