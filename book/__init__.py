@@ -1,4 +1,4 @@
 """The book's own package: published figures, teaching-data generators and reusable analyses."""
-from .trends import change_table, period_summary
+from .methods.trends import change_table, period_summary
 
 __all__ = ["change_table", "period_summary"]

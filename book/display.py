@@ -164,3 +164,47 @@ def table(data: pd.DataFrame, title: str, *, kind: str, labels: Mapping | None =
     if source:
         text += f"\n{source}"
     return Table(gt.as_raw_html(), text, frame)
+
+
+def searchable(data: pd.DataFrame, title: str, *, kind: str, labels: Mapping | None = None, decimals=3,
+               page_length: int = 15) -> Table:
+    """A long table, sortable and searchable in the page (itables, its JavaScript embedded so that the page
+    works offline), with the same plain-text form as :func:`table` for plain outputs.
+
+    Call :func:`searchable_setup` once in the notebook before the first one.
+    """
+    from itables import to_html_datatable
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")
+    frame = _frame(data)
+    dec = _decimals(frame, decimals)
+    heads = {c: (labels or {}).get(c, label(c)) for c in frame.columns}
+    shown = _plain(frame, dec).rename(columns=heads)
+    html = to_html_datatable(shown, table_id=_table_id(title, frame.columns), connected=False, showIndex=False,
+                             pageLength=page_length, caption=f"{title}. {KINDS[kind]}.", classes="display compact",
+                             style="table-layout:auto;width:100%;margin:auto;caption-side:top")
+    text = f"{title}\n[{KINDS[kind]}]\n" + shown.to_string(index=False)
+    return Table(html, text, frame)
+
+
+class _Script:
+    """The itables library, embedded once per page (plain text: a one-line note)."""
+
+    def __init__(self, html: str):
+        self._html = html
+
+    def _repr_html_(self) -> str:
+        return self._html
+
+    def __repr__(self) -> str:
+        return "(interactive tables enabled)"
+
+
+def searchable_setup() -> _Script:
+    """The JavaScript that :func:`searchable` tables need, embedded in the page (no network)."""
+    from itables.javascript import generate_init_offline_itables_html
+
+    from itables.options import dt_bundle
+
+    return _Script(generate_init_offline_itables_html(dt_bundle))

@@ -8,13 +8,27 @@ import seaborn as sns
 
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-OURS, PAPER = PALETTE[0], PALETTE[3]
+#: The book's colour convention, the same in every chapter: OURS for figures from simulated or invented
+#: data, PAPER only for figures printed in the paper, TRUTH (black, open markers or dashed lines) for a
+#: generator's truths, thresholds and other reference values.
+OURS, PAPER, TRUTH = PALETTE[0], PALETTE[3], PALETTE[7]
+#: The words stamped on every figure of simulated or invented data.
+MARKS = {"simulated": "Simulated teaching data, not NHS data", "invented": "Invented illustrative material"}
 
 
 def set_theme() -> None:
     """Apply the book's theme to matplotlib and seaborn."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=0.9)
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": "medium"})
+
+
+def mark(fig: plt.Figure, kind: str = "simulated") -> plt.Figure:
+    """Stamp the kind of data on a figure (bottom right, small grey text), so that it says what it is
+    even when lifted out of the page."""
+    if kind not in MARKS:
+        raise ValueError(f"kind must be one of {sorted(MARKS)}, not {kind!r}")
+    fig.text(0.995, 0.005, MARKS[kind], ha="right", va="bottom", fontsize=7, color="0.45", style="italic")
+    return fig
 
 
 def trajectory_grid(summary: pd.DataFrame, published_means: pd.DataFrame | None = None,
@@ -49,3 +63,43 @@ def trajectory_grid(summary: pd.DataFrame, published_means: pd.DataFrame | None 
     fig.legend(handles, names, loc="lower center", ncol=2, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def plot_diverging_likert(summary: pd.DataFrame, labels: dict | None = None,
+                          level_labels: list[str] | None = None, ax=None):
+    """Diverging stacked bars (Heiberger and Robbins 2014) from :func:`likert_summary` output.
+
+    Disagreement extends left of zero, agreement right, and the middle category (odd scales) is
+    split across zero. Items are drawn in the order of ``summary``, first at the top.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    pct_cols = sorted([c for c in summary.columns if c.startswith("pct_") and c[4:].isdigit()],
+                      key=lambda c: int(c[4:]))
+    if not pct_cols:
+        raise ValueError("summary has no pct_1 .. pct_k columns; pass likert_summary() output")
+    k = len(pct_cols)
+    level_labels = level_labels or [str(i) for i in range(1, k + 1)]
+    colours = sns.color_palette("PuOr", k)  # ColorBrewer diverging scheme, colour-blind safe
+    if k % 2:
+        colours[k // 2] = (0.78, 0.78, 0.78)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.38 * len(summary) + 1.2))
+    shares = summary[pct_cols].to_numpy(dtype=float)
+    half = k // 2
+    left = -(shares[:, :half].sum(axis=1) + (shares[:, half] / 2 if k % 2 else 0))
+    y = np.arange(len(summary))
+    for j in range(k):
+        ax.barh(y, shares[:, j], left=left, color=colours[j], edgecolor="white", linewidth=0.5,
+                label=level_labels[j])
+        left = left + shares[:, j]
+    ax.axvline(0, color="0.2", linewidth=0.8)
+    ax.set_yticks(y, [(labels or {}).get(i, i) for i in summary["item"]])
+    ax.invert_yaxis()
+    ax.set_xlabel("% of respondents (disagree to the left, agree to the right)")
+    ax.legend(ncol=k, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize="small")
+    return ax.figure
+
+
+# --- framework analysis ------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The replication scorecard: every published figure the book can check, computed from the data.
 
-Each chapter contributes one function returning rows with the columns
-``claim_id, substudy, source, published, reproduced, status, note``;
-``status`` is ``match``, ``mismatch`` or ``not reproducible`` (``note`` says why).
+Each chapter contributes one function returning rows made by :func:`book.substudies.claims.claim`
+(the kinds of check and the statuses are explained there); the Monte Carlo replication rates of
+the ``recomputed`` claims come from ``data/montecarlo/replications.csv`` (``python -m book montecarlo``).
 """
 from __future__ import annotations
 
@@ -10,88 +10,14 @@ import importlib
 
 import pandas as pd
 
-from . import datasets, published
-from .markers import PLAUSIBLE_R, marker_correlation_table
-from .replication import survey_table_comparison
-from .trends import change_table
-
-COLUMNS = ["claim_id", "substudy", "source", "published", "reproduced", "status", "note"]
+from .substudies.claims import COLUMNS, KINDS, LEGACY_COLUMNS, STATUSES
 
 
-def status(ok: bool) -> str:
-    """``"match"`` or ``"mismatch"``."""
-    return "match" if ok else "mismatch"
-
-
-def survey_trends_claims() -> pd.DataFrame:
-    """Tables 2 and 3 cell by cell, the trust counts of Table 1, and the text's reading of the trends."""
-    staff, inpatient = datasets.staff_survey_trusts(), datasets.inpatient_survey_trusts()
-    changes = pd.concat([change_table(staff), change_table(inpatient)], ignore_index=True)
-    pub_long = published.survey_tables_long()
-    cells = survey_table_comparison(changes, pub_long)
-    wide = published.survey_tables().set_index("item_id")
-    markers = marker_correlation_table(pub_long).set_index(["item", "period_from"])
-    rows = []
-    for rec in cells.to_dict("records"):
-        item = rec["item"]
-        table, survey = wide.at[item, "table"], wide.at[item, "survey"]
-        note = ""
-        if rec["cell"].startswith("change_"):
-            start = int(rec["cell"].split("_")[1])
-            m = markers.loc[(item, start)]
-            if not m["plausible"]:
-                note = (f"marker arises only if the trusts' year-to-year correlation is between "
-                        f"{m['r_min_rounding']:.2f} and {m['r_max_rounding']:.2f} "
-                        f"(plausible: {PLAUSIBLE_R[0]}-{PLAUSIBLE_R[1]})")
-        rows.append({"claim_id": f"table{table}.{item}.{rec['cell']}",
-                     "substudy": "4b" if survey == "NHS Staff Survey" else "4a",
-                     "source": rec["source"], "published": rec["published"], "reproduced": rec["reproduced"],
-                     "status": status(rec["match"]), "note": note})
-
-    counts = published.text_counts()
-    for claim, data, study in (("inpatient_trusts_any", inpatient, "4a"), ("staff_trusts_all_years", staff, "4b")):
-        ct = change_table(data)
-        n_any = int((ct["n_units"] + ct["n_excluded"]).max())
-        rows.append({"claim_id": f"text.{claim}", "substudy": study, "source": counts.at[claim, "source"],
-                     "published": str(int(counts.at[claim, "value"])), "reproduced": str(n_any),
-                     "status": status(n_any == counts.at[claim, "value"]),
-                     "note": "trusts with data in any of the three years"})
-
-    # "improvements ... between 2007 and 2009, but subsequently these improvements stalled or went into reverse"
-    first = changes[changes["period_from"] == 2007].set_index("item")["change"]
-    second = changes[changes["period_from"] == 2009].set_index("item")["change"]
-    stalled = ((second.abs() < first.abs()) | (second * first < 0)).sum()
-    rows.append({"claim_id": "text.trends_stalled", "substudy": "4a,4b",
-                 "source": "Results, Goal setting (on Tables 2 and 3)",
-                 "published": "improvements 2007-2009 stalled or reversed 2009-2011",
-                 "reproduced": f"{stalled} of {len(first)} items changed less, or in reverse, in 2009-2011",
-                 "status": status(stalled == len(first)), "note": ""})
-    reporting = ["encourages_reporting", "treats_confidentially", "blames_punishes", "takes_action"]
-    largest = second[reporting].abs().max()
-    rows.append({"claim_id": "text.reporting_modest_gains", "substudy": "4b",
-                 "source": "Results, Goal setting (on Table 3)",
-                 "published": "error and incident reporting items: only very modest gains",
-                 "reproduced": f"largest 2009-2011 change {largest:.2f} scale points",
-                 "status": status(largest < 0.05),
-                 "note": "'very modest' read as under 0.05 points, i.e. fewer than 5% of staff moving one category"})
-    for claim, text in (
-        ("text.health_safety_training", "health and safety training rose 2007-2009, then constant"),
-        ("text.job_satisfaction", "job satisfaction rose 2007-2009, then about the same in 2011"),
-        ("text.paid_extra_hours", "staff working paid extra hours decreased consistently"),
-        ("text.unpaid_extra_hours", "staff working unpaid extra hours increased sharply since 2009"),
-        ("text.infection_control_training", "infection control training rose 2007-2009, fell in 2011"),
-    ):
-        rows.append({"claim_id": claim, "substudy": "4b", "source": "Results, Goal setting",
-                     "published": text, "reproduced": "", "status": "not reproducible",
-                     "note": "the paper prints no figures for this staff-survey item"})
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-#: Every chapter's claims function, in book order, as ``"module:function"`` of the book package
+#: Every chapter's claims function, in book order, as ``"module:function"`` of ``book.substudies``
 #: (each chapter keeps its claims beside its analysis; imported only when the scorecard is built).
 CHECKS = (
-    "scorecard:survey_trends_claims",
-    "engagement_models:engagement_outcomes_claims",
+    "survey_trends:survey_trends_claims",
+    "engagement:engagement_outcomes_claims",
     "qualitative:qualitative_claims",
     "teams:teams_claims",
     "boards:boards_claims",
@@ -100,11 +26,15 @@ CHECKS = (
 
 
 def scorecard() -> pd.DataFrame:
-    """All claims the book checks, one row each (see the module docstring for the columns)."""
+    """All claims the book checks, one row each (columns: :data:`book.substudies.claims.COLUMNS`), with
+    the Monte Carlo replication rate of every ``recomputed`` claim (``replication_rate``, ``rate_low``,
+    ``rate_high``: the share of simulated studies of the same design in which it holds)."""
     frames = []
     for target in CHECKS:
         module, function = target.split(":")
-        claims = getattr(importlib.import_module(f"book.{module}"), function)()
+        claims = getattr(importlib.import_module(f"book.substudies.{module}"), function)()
+        if list(claims.columns) == LEGACY_COLUMNS:
+            claims = claims.assign(kind="unclassified", tolerance="")[COLUMNS]
         if list(claims.columns) != COLUMNS:
             raise ValueError(f"{target} returned columns {list(claims.columns)}; expected {COLUMNS}")
         frames.append(claims)
@@ -112,11 +42,34 @@ def scorecard() -> pd.DataFrame:
     dup = card["claim_id"].duplicated()
     if dup.any():
         raise ValueError(f"duplicate scorecard claim_id {card.loc[dup, 'claim_id'].iloc[0]!r}")
-    return card
+    from .montecarlo import rates
+
+    mc = rates()
+    mc = mc[mc["check"] == "claim"].set_index("check_id")[["rate", "mc_low", "mc_high"]]
+    mc.columns = ["replication_rate", "rate_low", "rate_high"]
+    return card.join(mc, on="claim_id")
 
 
 def summary(card: pd.DataFrame) -> pd.DataFrame:
-    """Counts of each status by substudy."""
-    return (card.groupby(["substudy", "status"]).size().unstack(fill_value=0)
-            .reindex(columns=["match", "mismatch", "not reproducible"], fill_value=0))
+    """Counts of each status by kind of check (kinds in the order of :data:`KINDS`)."""
+    kinds = [k for k in (*KINDS, "unclassified") if k in set(card["kind"])]
+    return (card.groupby(["kind", "status"]).size().unstack(fill_value=0)
+            .reindex(index=kinds, columns=list(STATUSES), fill_value=0))
 
+
+def in_words(card: pd.DataFrame) -> str:
+    """The summary a reader sees first: checks that could fail, apart from those that could not."""
+    n = len(card)
+    by = card.groupby("kind").size()
+    built = int(by.get("by construction", 0))
+    real = card[card["kind"].isin(["recomputed", "feasibility", "consistency"])]
+    counts = real["status"].value_counts()
+    parts = [f"The book checks {n} claims of the paper."]
+    parts.append(f"{built} hold by construction: the generator was given the figure, so they show only that "
+                 f"the teaching data were built as described.")
+    parts.append(f"Of the {len(real)} checks that could fail, {int(counts.get('match', 0))} match, "
+                 f"{int(counts.get('mismatch', 0))} do not, and {int(counts.get('inconsistent', 0))} find the "
+                 f"paper's own figures inconsistent.")
+    nr = int(by.get("not reproducible", 0))
+    parts.append(f"{nr} cannot be checked, each for the reason its row gives.")
+    return " ".join(parts)

@@ -6,7 +6,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from book.paths import ROOT
+from book.data.paths import ROOT
 
 
 def _lock() -> dict[str, str]:

@@ -15,9 +15,9 @@ def card():
 
 
 def test_columns_statuses_and_unique_ids(card):
-    assert list(card.columns) == sc.COLUMNS
+    assert list(card.columns) == sc.COLUMNS + ["replication_rate", "rate_low", "rate_high"]
     assert card["claim_id"].is_unique
-    assert set(card["status"]) <= {"match", "mismatch", "not reproducible"}
+    assert set(card["status"]) <= set(sc.STATUSES)
     unexplained = card[(card["status"] == "not reproducible") & (card["note"] == "")]
     assert unexplained.empty, "every 'not reproducible' row says why"
 
@@ -53,12 +53,14 @@ def test_cli_csv_equals_the_table(card):
         code = main(["scorecard", "--format", "csv"])
     assert code == 0
     printed = pd.read_csv(io.StringIO(buf.getvalue()), dtype=str, keep_default_na=False)
-    assert list(printed.columns) == sc.COLUMNS
+    assert list(printed.columns) == list(card.columns)
     assert printed["claim_id"].tolist() == card["claim_id"].tolist()
 
 
 def test_a_check_with_wrong_columns_is_refused(monkeypatch):
-    monkeypatch.setattr(sc, "CHECKS", ("scorecard:summary",))
-    monkeypatch.setattr(sc, "summary", lambda: pd.DataFrame({"x": [1]}))
-    with pytest.raises(ValueError, match="scorecard:summary returned columns"):
+    from book.substudies import claims
+
+    monkeypatch.setattr(sc, "CHECKS", ("claims:wrong",))
+    monkeypatch.setattr(claims, "wrong", lambda: pd.DataFrame({"x": [1]}), raising=False)
+    with pytest.raises(ValueError, match="claims:wrong returned columns"):
         sc.scorecard()

@@ -71,7 +71,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .. import published
+from ..data import published
 from .draws import multivariate_normal
 
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
@@ -500,7 +500,7 @@ def simulate(seed: int = DEFAULT_SEED, story: str = "general") -> dict[str, pd.D
 def teaching_data(seed: int = DEFAULT_SEED, story: str = "general") -> dict[str, pd.DataFrame]:
     """The committed files (validated) at the defaults, otherwise a fresh simulation in memory."""
     if seed == DEFAULT_SEED and story == "general":
-        from ..datapackage import read
+        from ..data.datapackage import read
 
         return {k: read(f.rsplit(".", 1)[0]) for k, f in FILES.items()} | {"prolific": set()}
     return simulate(seed, story)
@@ -571,7 +571,7 @@ def _truths() -> dict:
     first half-year), ``sector_rate`` (relative to secondary care) and
     ``p_comfort`` by topic.
     """
-    from ..relative_importance import dominance_from_covariance  # LMG = general dominance, on the true covariance
+    from ..methods.relative_importance import dominance_from_covariance  # LMG = general dominance, on the true covariance
 
     k = len(PROCESSES)
     beta = np.array([BETA_EFFECTIVENESS[p] for p in PROCESSES])

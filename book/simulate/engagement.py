@@ -149,7 +149,7 @@ def ahc_shares() -> dict:
 
 def facts_table() -> pd.DataFrame:
     """The published calibration facts of this chapter (``data/published/engagement_outcome_facts.csv``)."""
-    from ..paths import PUBLISHED
+    from ..data.paths import PUBLISHED
 
     return pd.read_csv(PUBLISHED / "engagement_outcome_facts.csv")
 
@@ -463,7 +463,7 @@ def teaching_data(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None,
                   type_counts: dict | None = None) -> dict[str, pd.DataFrame]:
     """The committed files (validated) at the defaults, otherwise a fresh simulation in memory."""
     if seed == DEFAULT_SEED and beta_hsmr in (None, BETA["log_hsmr"]) and type_counts in (None, TRUST_TYPES):
-        from ..datapackage import read
+        from ..data.datapackage import read
 
         panel = read("engagement_trust_panel")
         panel["ahc_quality"] = panel["ahc_quality"].replace("", np.nan)

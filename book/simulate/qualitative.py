@@ -756,7 +756,7 @@ def simulate(seed: int = DEFAULT_SEED, coder_error: float = CODER_ERROR) -> dict
 def teaching_data(seed: int = DEFAULT_SEED, coder_error: float = CODER_ERROR) -> dict[str, pd.DataFrame]:
     """The committed files (validated) at the book's defaults, otherwise a fresh simulation in memory."""
     if (seed, coder_error) == (DEFAULT_SEED, CODER_ERROR):
-        from ..datapackage import read
+        from ..data.datapackage import read
 
         return {key: read(name.rsplit(".", 1)[0]) for key, name in FILES.items()}
     return simulate(seed, coder_error)

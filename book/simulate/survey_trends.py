@@ -23,11 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import published
+from ..data import published
 from .draws import multivariate_normal
-from ..markers import choose_correlation, correlation_range
-from ..replication import survey_table_comparison
-from ..trends import change_table
+from ..methods.markers import choose_correlation, correlation_range
+from ..methods.replication import survey_table_comparison
+from ..methods.trends import change_table
 
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
 #: Assumed year-to-year correlation of a trust's scores (later public staff-survey data: ~0.5-0.9).
@@ -178,7 +178,7 @@ def teaching_data(seed: int = DEFAULT_SEED, preferred_r: float = PREFERRED_R,
     while the default run reads exactly what ``data/simulated`` holds.
     """
     if (seed, preferred_r, calibrate_markers) == (DEFAULT_SEED, PREFERRED_R, True):
-        from .. import datasets
+        from ..data import datasets
 
         return {"staff": datasets.staff_survey_trusts(), "inpatient": datasets.inpatient_survey_trusts()}
     return simulate(seed, preferred_r, calibrate_markers)

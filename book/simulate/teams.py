@@ -86,7 +86,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .. import published
+from ..data import published
 from .draws import multivariate_normal
 
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
@@ -952,7 +952,7 @@ def teaching_data(seed: int = DEFAULT_SEED, icc: float | dict | None = None, met
     if (seed, icc, method_team, method_person) != (DEFAULT_SEED, None, METHOD_TEAM, METHOD_PERSON):
         fresh = simulate(seed, icc, method_team, method_person)
         return {key: fresh[key] for key in FILES}
-    from ..datapackage import read
+    from ..data.datapackage import read
 
     return {key: read(name.rsplit(".", 1)[0]) for key, name in FILES.items()}
 

@@ -14,10 +14,10 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.multitest import multipletests
 
-from book import engagement_models as em
-from book import outcomes as oc
-from book.datapackage import read
-from book.paths import SIMULATED
+from book.substudies import engagement as em
+from book.methods import outcomes as oc
+from book.data.datapackage import read
+from book.data.paths import SIMULATED
 from book.simulate import engagement as sim
 from book.simulate.seeds import DEFAULT_SEED
 

@@ -14,8 +14,8 @@ import re
 
 import pandas as pd
 
-from . import published as _published
-from .scorecard import COLUMNS, status
+from ..data import published as _published
+from .claims import LEGACY_COLUMNS as COLUMNS, status  # the earlier form, until claims() gives kinds
 
 #: The kinds of evidence the programme produced, as columns of the claims table.
 #: ``elements`` are Table 1 study elements; ``substudy`` is Table 1's numbered group, used as the unit
@@ -85,14 +85,14 @@ OVER_300 = (_published.count("interviewees_total"), _published.count("interviewe
 
 def load_claims() -> pd.DataFrame:
     """``data/published/synthesis_claims.csv``, validated against the data dictionary."""
-    from .datapackage import read
+    from ..data.datapackage import read
 
     return read("synthesis_claims")
 
 
 def load_box1() -> pd.DataFrame:
     """``data/published/box1_strategies.csv``: the seven Box 1 strategies, verbatim."""
-    from .datapackage import read
+    from ..data.datapackage import read
 
     return read("box1_strategies")
 
@@ -360,7 +360,7 @@ def substudy_groups(table1: pd.DataFrame) -> list[str]:
 
 def synthesis_claims() -> pd.DataFrame:
     """Scorecard rows of the synthesis: the programme's counts and the evidence named for each finding."""
-    from . import published
+    from ..data import published
 
     rows = []
     t1 = published.table1()

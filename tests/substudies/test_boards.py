@@ -14,11 +14,13 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 from statsmodels.stats import rates as sm_rates
 
-from book import boards as bd
-from book import relative_importance as rimp
-from book import count_trends as ct
-from book import published
-from book.paths import SIMULATED
+from book.substudies import boards as bd
+from book.methods import agreement
+from book.methods import reliability as rel
+from book.methods import relative_importance as rimp
+from book.methods import count_trends as ct
+from book.data import published
+from book.data.paths import SIMULATED
 from book.simulate import boards as sim
 from book.simulate import seeds
 
@@ -477,13 +479,13 @@ def test_icc_absolute_agreement_equals_pingouin(data):
     r = data["objective_ratings"]
     pair = r[r["rater_id"].isin(["E1", "E2"])].assign(target=lambda d: d["board_id"] + "/" + d["objective_id"])
     ref = pg.intraclass_corr(pair, targets="target", raters="rater_id", ratings="clarity").set_index("Type")
-    ours = bd.icc_absolute_agreement(pair.pivot(index="target", columns="rater_id", values="clarity"))
+    ours = rel.icc_absolute_agreement(pair.pivot(index="target", columns="rater_id", values="clarity"))
     assert ours["icc"] == pytest.approx(ref.at["ICC(A,1)", "ICC"], rel=1e-9)
     assert ours["icc_k"] == pytest.approx(ref.at["ICC(A,k)", "ICC"], rel=1e-9)
     assert ours["ci_low"] == pytest.approx(ref.at["ICC(A,1)", "CI95"][0], abs=0.005)  # pingouin rounds to 2 d.p.
     assert ours["ci_high"] == pytest.approx(ref.at["ICC(A,1)", "CI95"][1], abs=0.005)
     with pytest.raises(ValueError, match="gaps"):
-        bd.icc_absolute_agreement(pd.DataFrame({"E1": [1.0, 2.0, 3.0], "E2": [2.0, np.nan, 3.0]}))
+        rel.icc_absolute_agreement(pd.DataFrame({"E1": [1.0, 2.0, 3.0], "E2": [2.0, np.nan, 3.0]}))
 
 
 def test_weighted_kappa_equals_scikit_learn(data):
@@ -492,7 +494,7 @@ def test_weighted_kappa_equals_scikit_learn(data):
     r = data["objective_ratings"]
     wide = r[r["rater_id"].isin(["E1", "E2"])].pivot(index=["board_id", "objective_id"], columns="rater_id",
                                                         values="challenge").astype(int)
-    assert bd.weighted_kappa(wide["E1"], wide["E2"]) == pytest.approx(
+    assert agreement.weighted_kappa(wide["E1"], wide["E2"]) == pytest.approx(
         cohen_kappa_score(wide["E1"], wide["E2"], weights="quadratic"), rel=1e-12)
     with pytest.raises(ValueError, match=r"rating\(s\) \[7\] are not among the categories"):
-        bd.weighted_kappa([1, 2, 7], [1, 2, 3])
+        agreement.weighted_kappa([1, 2, 7], [1, 2, 3])

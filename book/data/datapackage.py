@@ -143,27 +143,17 @@ def _write(desc: dict) -> None:
     DATAPACKAGE.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _generator_seed(res: dict) -> int | None:
-    """The default seed of the generator that made a simulated resource (None for published data)."""
-    generator = res.get("provenance", {}).get("generator")
-    if not generator:
-        return None
-    import importlib
-
-    return int(importlib.import_module(generator).DEFAULT_SEED)
-
-
-def refresh_hashes(names: list[str] | None = None) -> list[str]:
-    """Rewrite the ``hash`` and the generator's seed of each resource (or of those in ``names``);
-    return the names that changed."""
+def refresh_hashes(names: list[str] | None = None, seeds: dict[str, int] | None = None) -> list[str]:
+    """Rewrite the ``hash`` of each resource (or of those in ``names``), and the ``seed`` of each simulated
+    one from ``seeds`` (generator module -> its default seed); return the names that changed."""
     desc = descriptor()
     changed = []
     for res in desc["resources"]:
         if names is not None and res["name"] not in names:
             continue
         new = "sha256:" + sha256(resource_path(res))
-        seed = _generator_seed(res)
-        if res.get("hash") != new or res["provenance"].get("seed", seed) != seed:
+        seed = (seeds or {}).get(res.get("provenance", {}).get("generator"))
+        if res.get("hash") != new or (seed is not None and res["provenance"].get("seed") != seed):
             res["hash"] = new
             if seed is not None:
                 res["provenance"]["seed"] = seed

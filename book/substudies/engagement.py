@@ -14,9 +14,9 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
-from . import outcomes as oc
-from .scorecard import COLUMNS, status
-from .simulate import engagement as sim
+from ..methods import outcomes as oc
+from ..simulate import engagement as sim
+from .claims import LEGACY_COLUMNS as COLUMNS, status  # the earlier form, until claims() gives kinds
 
 CONTROLS_ACUTE = ["log_size", "region"]
 CONTROLS_ALL = ["trust_type", "log_size", "region"]

@@ -4,10 +4,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from book import published
-from book import qualitative as q
-from book.datapackage import read
-from book.paths import SIMULATED
+from book.data import published
+from book.methods import agreement
+from book.methods import qualitative as q
+from book.plots import plot_diverging_likert
+from book.substudies import qualitative as qs
+from book.data.datapackage import read
+from book.data.paths import SIMULATED
 from book.simulate import qualitative as sim
 
 
@@ -40,7 +43,7 @@ def test_published_counts_are_reproduced_from_the_data(data):
     assert data["interviews"]["interview_id"].nunique() == published.count("stakeholder_interviews") == 107
     assert data["case_interviews"]["interview_id"].nunique() == published.count("case_study_interviews") == 197
     hours = data["fieldnotes"]["hours"].sum()
-    assert published.count("observation_hours") <= hours < q.HOURS_WINDOW[1]
+    assert published.count("observation_hours") <= hours < qs.HOURS_WINDOW[1]
     assert data["cases"]["case_id"].nunique() == published.count("case_study_cases") == 7
     assert (data["cases"]["case_type"] == "hospital_trust").sum() == published.count("case_study_hospital_trusts")
     resp = data["responses"]
@@ -64,7 +67,7 @@ def test_every_text_column_is_named_invented():
 
 
 def test_scorecard_rows_all_match():
-    card = q.qualitative_claims()
+    card = qs.qualitative_claims()
     assert len(card) == 11
     assert card["claim_id"].str.startswith("qual.").all()
     assert (card["status"] == "match").all(), card.loc[card["status"] != "match", ["claim_id", "reproduced"]]
@@ -72,7 +75,7 @@ def test_scorecard_rows_all_match():
 
 def test_a_wrong_count_is_a_mismatch(data):
     short = dict(data, interviews=data["interviews"].iloc[:-1])
-    rows = q.interviews_ethnography_claims(short).set_index("claim_id")
+    rows = qs.interviews_ethnography_claims(short).set_index("claim_id")
     assert rows.at["qual.stakeholder_interviews", "status"] == "mismatch"
     assert rows.at["qual.stakeholder_interviews", "reproduced"] == "106"
 
@@ -94,7 +97,7 @@ def test_coder_error_recodes_the_same_segments_and_changes_nothing_else():
     # values of the default draw (seed 2014)
     assert {e: s.sum(axis=0).tolist() for e, s in slips.items()} == {0.0: [0, 0], 0.5: [17, 17], 1.0: [37, 38],
                                                                     2.5: [102, 104]}
-    alphas = {e: round(q.krippendorff_alpha(seg, coders).at[0, "alpha"], 3) for e, seg in coded.items()}
+    alphas = {e: round(agreement.krippendorff_alpha(seg, coders).at[0, "alpha"], 3) for e, seg in coded.items()}
     assert alphas == {0.0: 1.0, 0.5: 0.924, 1.0: 0.828, 2.5: 0.599}
 
 
@@ -129,7 +132,7 @@ KRIPPENDORFF_2011_C = pd.DataFrame({  # Krippendorff (2011), example C: 4 observ
 
 
 def test_alpha_reproduces_krippendorffs_worked_example_with_missing_data():
-    out = q.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")).iloc[0]
+    out = agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")).iloc[0]
     assert round(out["alpha"], 3) == 0.743
     assert out["n_units_excluded"] == 1 and out["n_values_pairable"] == 40
 
@@ -137,19 +140,19 @@ def test_alpha_reproduces_krippendorffs_worked_example_with_missing_data():
 def test_alpha_reproduces_krippendorffs_binary_example():
     # Krippendorff (2011), example A: two observers, ten units, binary; published alpha 0.095
     ex = pd.DataFrame({"a": [0, 1, 0, 0, 0, 0, 0, 0, 1, 0], "b": [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]})
-    assert round(q.krippendorff_alpha(ex, ["a", "b"]).at[0, "alpha"], 3) == 0.095
+    assert round(agreement.krippendorff_alpha(ex, ["a", "b"]).at[0, "alpha"], 3) == 0.095
     # by hand: 1 - (n - 1) * o_01 / (n_0 * n_1) = 1 - 19 * 4 / (14 * 6)
-    assert q.krippendorff_alpha(ex, ["a", "b"]).at[0, "alpha"] == pytest.approx(1 - 19 * 4 / (14 * 6))
+    assert agreement.krippendorff_alpha(ex, ["a", "b"]).at[0, "alpha"] == pytest.approx(1 - 19 * 4 / (14 * 6))
 
 
 def test_alpha_treats_strings_empty_cells_and_column_order_alike():
     as_text = KRIPPENDORFF_2011_C.apply(lambda c: c.map(lambda v: "" if pd.isna(v) else f"code{int(v)}"))
-    a = q.krippendorff_alpha(as_text, list("DCBA")).at[0, "alpha"]
-    assert a == pytest.approx(q.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")).at[0, "alpha"])
+    a = agreement.krippendorff_alpha(as_text, list("DCBA")).at[0, "alpha"]
+    assert a == pytest.approx(agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")).at[0, "alpha"])
 
 
 def test_kappa_by_code_agrees_with_sklearn(segments):
-    table = q.cohen_kappa_by_code(segments, "code_coder_a", "code_coder_b").set_index("code")
+    table = agreement.cohen_kappa_by_code(segments, "code_coder_a", "code_coder_b").set_index("code")
     for code in sim.MAIN_CODES:
         expected = cohen_kappa_score(segments["code_coder_a"].eq(code), segments["code_coder_b"].eq(code))
         assert table.at[code, "kappa"] == pytest.approx(expected, abs=1e-12), code
@@ -161,13 +164,13 @@ def test_kappa_hand_worked_two_by_two():
     # 50 segments: both yes 20, A only 5, B only 10, neither 15 -> p_o 0.70, p_e 0.50, kappa 0.40
     a = ["x"] * 25 + ["y"] * 25
     b = ["x"] * 20 + ["y"] * 5 + ["x"] * 10 + ["y"] * 15
-    row = q.cohen_kappa_by_code(pd.DataFrame({"a": a, "b": b}), "a", "b").set_index("code").loc["x"]
+    row = agreement.cohen_kappa_by_code(pd.DataFrame({"a": a, "b": b}), "a", "b").set_index("code").loc["x"]
     assert (row["p_observed"], row["p_expected"], row["kappa"]) == pytest.approx((0.70, 0.50, 0.40))
 
 
 def test_kappa_excludes_and_counts_uncoded_segments_and_flags_unused_codes():
     df = pd.DataFrame({"a": ["x", "y", "x", ""], "b": ["x", "y", "y", "x"]})
-    out = q.cohen_kappa_by_code(df, "a", "b", codes=["x", "y", "z"]).set_index("code")
+    out = agreement.cohen_kappa_by_code(df, "a", "b", codes=["x", "y", "z"]).set_index("code")
     assert out.at["x", "n_excluded"] == 1 and out.at["x", "n_segments"] == 3
     # code x on the 3 coded segments: A = (x, y, x), B = (x, y, y) -> p_o 2/3, p_e 2/3*1/3 + 1/3*2/3 = 4/9,
     # kappa (2/3 - 4/9) / (1 - 4/9) = 0.4
@@ -179,41 +182,41 @@ def test_kappa_excludes_and_counts_uncoded_segments_and_flags_unused_codes():
 def test_agreement_reads_1_1point0_and_quoted_1_as_one_code():
     # a numeric column with a blank is float: 1.0 must still agree with 1
     df = pd.DataFrame({"a": [1, 2, 2, 3, 1, np.nan], "b": [1, 2, 3, 3, 1, 2]})
-    out = q.cohen_kappa_by_code(df, "a", "b").set_index("code")
+    out = agreement.cohen_kappa_by_code(df, "a", "b").set_index("code")
     assert out.at[q.ALL_CODES, "kappa"] == pytest.approx(cohen_kappa_score([1, 2, 2, 3, 1], [1, 2, 3, 3, 1]))
     assert out.at[q.ALL_CODES, "n_excluded"] == 1 and list(out.index[:-1]) == ["1", "2", "3"]
-    listed = q.cohen_kappa_by_code(df, "a", "b", codes=[1.0, 2.0, 3.0, 4.0]).set_index("code")
+    listed = agreement.cohen_kappa_by_code(df, "a", "b", codes=[1.0, 2.0, 3.0, 4.0]).set_index("code")
     assert listed.loc[["1", "2", "3"], "kappa"].equals(out.loc[["1", "2", "3"], "kappa"])
     mixed = pd.DataFrame({"a": [1, 2, "2", 3, 1], "b": ["1", 2.0, 3, 3, " 1"]}, dtype=object)
     ints = pd.DataFrame({"a": [1, 2, 2, 3, 1], "b": [1, 2, 3, 3, 1]})
-    assert q.krippendorff_alpha(mixed, ["a", "b"]).at[0, "alpha"] == pytest.approx(
-        q.krippendorff_alpha(ints, ["a", "b"]).at[0, "alpha"])
-    assert q.cohen_kappa_by_code(mixed, "a", "b").iloc[-1]["kappa"] == pytest.approx(
+    assert agreement.krippendorff_alpha(mixed, ["a", "b"]).at[0, "alpha"] == pytest.approx(
+        agreement.krippendorff_alpha(ints, ["a", "b"]).at[0, "alpha"])
+    assert agreement.cohen_kappa_by_code(mixed, "a", "b").iloc[-1]["kappa"] == pytest.approx(
         cohen_kappa_score([1, 2, 2, 3, 1], [1, 2, 3, 3, 1]))
 
 
 def test_alpha_does_not_depend_on_the_order_of_units():
     shuffled = KRIPPENDORFF_2011_C.sample(frac=1, random_state=3)
-    assert q.krippendorff_alpha(shuffled, list("ABCD")).equals(q.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")))
+    assert agreement.krippendorff_alpha(shuffled, list("ABCD")).equals(agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, list("ABCD")))
 
 
 def test_alpha_close_to_kappa_for_two_coders_on_many_segments(segments):
-    alpha = q.krippendorff_alpha(segments, ["code_coder_a", "code_coder_b"]).at[0, "alpha"]
+    alpha = agreement.krippendorff_alpha(segments, ["code_coder_a", "code_coder_b"]).at[0, "alpha"]
     kappa = cohen_kappa_score(segments["code_coder_a"], segments["code_coder_b"])
     assert abs(alpha - kappa) < 0.01
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: q.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A"]), "at least two distinct coder columns"),
-    (lambda: q.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A", "E"]), r"no column\(s\) \['E'\]"),
-    (lambda: q.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A", "B"], level="ordinal"), "only level='nominal'"),
-    (lambda: q.krippendorff_alpha(pd.DataFrame({"a": [1, np.nan], "b": [np.nan, 2]}), ["a", "b"]),
+    (lambda: agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A"]), "at least two distinct coder columns"),
+    (lambda: agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A", "E"]), r"no column\(s\) \['E'\]"),
+    (lambda: agreement.krippendorff_alpha(KRIPPENDORFF_2011_C, ["A", "B"], level="ordinal"), "only level='nominal'"),
+    (lambda: agreement.krippendorff_alpha(pd.DataFrame({"a": [1, np.nan], "b": [np.nan, 2]}), ["a", "b"]),
      "no unit has values from two or more coders"),
-    (lambda: q.krippendorff_alpha(pd.DataFrame({"a": [1, 1], "b": [1, 1]}), ["a", "b"]), "alpha is undefined"),
-    (lambda: q.cohen_kappa_by_code(pd.DataFrame({"a": ["x", "y"], "b": ["x", "y"]}), "a", "a"), "same column"),
-    (lambda: q.cohen_kappa_by_code(pd.DataFrame({"a": ["x", "y"], "b": ["x", "yy"]}), "a", "b", codes=["x", "y"]),
+    (lambda: agreement.krippendorff_alpha(pd.DataFrame({"a": [1, 1], "b": [1, 1]}), ["a", "b"]), "alpha is undefined"),
+    (lambda: agreement.cohen_kappa_by_code(pd.DataFrame({"a": ["x", "y"], "b": ["x", "y"]}), "a", "a"), "same column"),
+    (lambda: agreement.cohen_kappa_by_code(pd.DataFrame({"a": ["x", "y"], "b": ["x", "yy"]}), "a", "b", codes=["x", "y"]),
      r"code\(s\) \['yy'\] used by the coders are not in `codes`"),
-    (lambda: q.cohen_kappa_by_code(pd.DataFrame({"a": ["x", ""], "b": ["x", "y"]}), "a", "b"),
+    (lambda: agreement.cohen_kappa_by_code(pd.DataFrame({"a": ["x", ""], "b": ["x", "y"]}), "a", "b"),
      "need at least 2 segments coded by both"),
 ])
 def test_agreement_bad_input_is_named(call, message):

@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from book import datasets, published
-from book.datapackage import descriptor, read, resource, resource_path, sha256, validate
-from book.paths import DATA, SIMULATED
+from book.data import datasets, published
+from book.data.datapackage import descriptor, read, resource, resource_path, sha256, validate
+from book.data.paths import DATA, SIMULATED
 from book.simulate import generate_all
 
 

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .agreement import fleiss_kappa
+
 
 def _require(data: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
     missing = [c for c in columns if c not in data.columns]
@@ -83,56 +85,6 @@ def team_means(scores: pd.DataFrame, group: str, columns: Sequence[str]) -> pd.D
     return out.reset_index()
 
 
-def icc_anova(data: pd.DataFrame, group: str, value: str) -> pd.DataFrame:
-    """ICC(1) and ICC(2) of one variable from a one-way random-effects ANOVA of respondents in groups.
-
-    ``ICC(1) = (MSB - MSW) / (MSB + (k0 - 1) MSW)`` and ``ICC(2) = (MSB - MSW) / MSB``,
-    with ``k0 = (N - sum n_j^2 / N) / (J - 1)``, the adjusted mean group size of an
-    unbalanced design (Bliese 2000). With equal group sizes these are Shrout and
-    Fleiss's ICC(1,1) and ICC(1,k).
-
-    Rows with a missing value and groups with fewer than two respondents are excluded
-    and counted.
-
-    Returns
-    -------
-    DataFrame
-        One row: ``variable, n_groups, n_obs, k0, ms_between, ms_within, F, df1, df2,
-        p, icc1, icc2, n_excluded_rows, n_excluded_groups``.
-    """
-    _require(data, [group, value])
-    vals = _numeric(data, [value])[value]
-    df = pd.DataFrame({"g": data[group].to_numpy(), "y": vals.to_numpy()})
-    missing = df["y"].isna() | df["g"].isna()
-    df = df[~missing]
-    sizes = df["g"].map(df["g"].value_counts())
-    small = sizes < 2
-    n_small_groups = df.loc[small, "g"].nunique()
-    df = df[~small]
-    n_groups = df["g"].nunique()
-    if n_groups < 2:
-        raise ValueError(f"{value!r}: need at least two groups with two or more respondents; found {n_groups}")
-    n_obs = len(df)
-    codes, _ = pd.factorize(df["g"])
-    y = df["y"].to_numpy(dtype=float)
-    n_j = np.bincount(codes).astype(float)
-    mean_j = np.bincount(codes, weights=y) / n_j
-    grand = y.mean()
-    ssb = float((n_j * (mean_j - grand) ** 2).sum())
-    ssw = float(((y - mean_j[codes]) ** 2).sum())
-    df1, df2 = n_groups - 1, n_obs - n_groups
-    msb, msw = ssb / df1, ssw / df2
-    if msb == 0 and msw == 0:
-        raise ValueError(f"{value!r} is constant: no variance to partition")
-    k0 = (n_obs - (n_j**2).sum() / n_obs) / df1
-    F = msb / msw if msw > 0 else np.inf
-    return pd.DataFrame([{
-        "variable": value, "n_groups": n_groups, "n_obs": n_obs, "k0": k0, "ms_between": msb, "ms_within": msw,
-        "F": F, "df1": df1, "df2": df2, "p": float(stats.f.sf(F, df1, df2)),
-        "icc1": (msb - msw) / (msb + (k0 - 1) * msw), "icc2": (msb - msw) / msb if msb > 0 else np.nan,
-        "n_excluded_rows": int(missing.sum() + small.sum()), "n_excluded_groups": int(n_small_groups)}])
-
-
 def rwg_j(data: pd.DataFrame, group: str, items: Sequence[str], n_options: int,
           truncate: bool = True) -> pd.DataFrame:
     """James, Demaree & Wolf's (1984) within-group agreement over J parallel items.
@@ -187,23 +139,6 @@ def rwg_j(data: pd.DataFrame, group: str, items: Sequence[str], n_options: int,
     out.attrs["n_excluded_groups"] = int((~keep).sum())
     out.attrs["n_excluded_rows"] = int((~complete).sum() + n[~keep].sum())
     return out
-
-
-def fleiss_kappa(counts: np.ndarray) -> float:
-    """Fleiss' kappa from a subjects x categories table of rater counts (same number of raters per subject)."""
-    counts = np.asarray(counts, dtype=float)
-    if counts.ndim != 2 or counts.shape[0] < 1:
-        raise ValueError("counts must be a two-dimensional subjects x categories table")
-    raters = counts.sum(axis=1)
-    if not np.allclose(raters, raters[0]) or raters[0] < 2:
-        raise ValueError("every subject must be rated by the same number (two or more) of raters")
-    m = raters[0]
-    p_i = ((counts**2).sum(axis=1) - m) / (m * (m - 1))
-    p_j = counts.sum(axis=0) / counts.sum()
-    p_e = (p_j**2).sum()
-    if np.isclose(p_e, 1.0):
-        return float("nan")  # every rating in one category: chance agreement is total, kappa undefined
-    return float((p_i.mean() - p_e) / (1 - p_e))
 
 
 def membership_agreement(lists: pd.DataFrame, group: str = "team_id", rater: str = "rater_id",
@@ -265,4 +200,4 @@ def membership_agreement(lists: pd.DataFrame, group: str = "team_id", rater: str
     return out
 
 
-__all__ = ["scale_scores", "team_means", "icc_anova", "rwg_j", "fleiss_kappa", "membership_agreement"]
+__all__ = ["scale_scores", "team_means", "rwg_j", "membership_agreement"]

@@ -13,11 +13,13 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from book import relative_importance as ri
-from book import team_aggregation as ta
-from book import teams as tm
-from book.datapackage import read
-from book.paths import SIMULATED
+from book.methods import relative_importance as ri
+from book.methods import aggregation as ta
+from book.methods import reliability as rel
+from book.methods import agreement
+from book.substudies import teams as tm
+from book.data.datapackage import read
+from book.data.paths import SIMULATED
 from book.simulate import teams as sim
 
 
@@ -272,7 +274,7 @@ def _balanced():
 
 def test_icc_equals_pingouin_on_balanced_data():
     df = _balanced()
-    ours = ta.icc_anova(df, "team", "y").iloc[0]
+    ours = rel.icc_anova(df, "team", "y").iloc[0]
     ref = pg.intraclass_corr(df, targets="team", raters="rater", ratings="y").set_index("Type")["ICC"]
     assert ours["icc1"] == pytest.approx(ref["ICC(1,1)"])
     assert ours["icc2"] == pytest.approx(ref["ICC(1,k)"])
@@ -281,7 +283,7 @@ def test_icc_equals_pingouin_on_balanced_data():
 
 def test_icc_mean_squares_equal_statsmodels_anova_on_unbalanced_data():
     df = _balanced().iloc[[i for i in range(48) if i % 7 != 0]]  # unequal team sizes
-    ours = ta.icc_anova(df, "team", "y").iloc[0]
+    ours = rel.icc_anova(df, "team", "y").iloc[0]
     aov = sm.stats.anova_lm(smf.ols("y ~ C(team)", data=df).fit())
     msb, msw = aov["mean_sq"].iloc[0], aov["mean_sq"].iloc[1]
     n = df.groupby("team").size().to_numpy()
@@ -293,7 +295,7 @@ def test_icc_mean_squares_equal_statsmodels_anova_on_unbalanced_data():
 
 def test_icc_excludes_and_counts_singletons_and_missing():
     df = pd.DataFrame({"g": [1, 1, 2, 2, 3, 4, 4], "y": [1.0, 2, 4, 5, 3, np.nan, 2]})
-    out = ta.icc_anova(df, "g", "y").iloc[0]
+    out = rel.icc_anova(df, "g", "y").iloc[0]
     assert out["n_groups"] == 2 and out["n_obs"] == 4
     assert out["n_excluded_rows"] == 3 and out["n_excluded_groups"] == 2
 
@@ -320,7 +322,7 @@ def test_fleiss_kappa_equals_statsmodels():
     rng = np.random.default_rng(4)
     yes = rng.integers(0, 7, size=15)
     table = np.c_[yes, 6 - yes]
-    assert ta.fleiss_kappa(table) == pytest.approx(sm_fleiss_kappa(table, method="fleiss"))
+    assert agreement.fleiss_kappa(table) == pytest.approx(sm_fleiss_kappa(table, method="fleiss"))
 
 
 def test_membership_agreement_by_hand():
@@ -338,10 +340,10 @@ def test_membership_agreement_by_hand():
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: ta.icc_anova(pd.DataFrame({"g": [1, 1], "y": [1, 2]}), "g", "score"), KeyError, "score"),
-    (lambda: ta.icc_anova(pd.DataFrame({"g": [1, 1, 2, 2], "y": [1, "x", 2, 3]}), "g", "y"), ValueError,
+    (lambda: rel.icc_anova(pd.DataFrame({"g": [1, 1], "y": [1, 2]}), "g", "score"), KeyError, "score"),
+    (lambda: rel.icc_anova(pd.DataFrame({"g": [1, 1, 2, 2], "y": [1, "x", 2, 3]}), "g", "y"), ValueError,
      "non-numeric"),
-    (lambda: ta.icc_anova(pd.DataFrame({"g": [1, 1, 2], "y": [1, 2, 3]}), "g", "y"), ValueError, "two groups"),
+    (lambda: rel.icc_anova(pd.DataFrame({"g": [1, 1, 2], "y": [1, 2, 3]}), "g", "y"), ValueError, "two groups"),
     (lambda: ta.rwg_j(pd.DataFrame({"g": [1, 1], "i": [1, 7]}), "g", ["i"], 5), ValueError, "outside"),
     (lambda: ta.rwg_j(pd.DataFrame({"g": [1, 1], "i": [1, 2]}), "g", ["i"], 1), ValueError, "n_options"),
     (lambda: ta.membership_agreement(pd.DataFrame({"team_id": [1, 1], "rater_id": ["a", "a"],

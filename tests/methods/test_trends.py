@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from book import change_table, period_summary
-from book.trends import stars
+from book.methods.trends import stars
 
 
 def _random_long(seed: int, n_units: int = 40, periods=(2019, 2020, 2021), items=("a", "b")) -> pd.DataFrame:

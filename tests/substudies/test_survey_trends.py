@@ -4,11 +4,12 @@ import math
 import pandas as pd
 import pytest
 
-from book import change_table, datasets, published
-from book.markers import PLAUSIBLE_R, correlation_range, marker_correlation_table, p_value_at
-from book.replication import survey_table_comparison
+from book import change_table
+from book.data import datasets, published
+from book.methods.markers import PLAUSIBLE_R, correlation_range, marker_correlation_table, p_value_at
+from book.methods.replication import survey_table_comparison
 from book.simulate import survey_trends as sim
-from book.trends import stars
+from book.methods.trends import stars
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,13 @@ from scipy import stats
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
-from . import count_trends as ct
-from . import published
-from . import relative_importance as ri
-from .scorecard import COLUMNS, status
-from .simulate import boards as sim
+from ..data import published
+from ..methods import count_trends as ct
+from ..methods import relative_importance as ri
+from ..methods.agreement import weighted_kappa
+from ..methods.reliability import icc_absolute_agreement
+from ..simulate import boards as sim
+from .claims import LEGACY_COLUMNS as COLUMNS, status  # the earlier form, until claims() gives kinds
 
 #: "Rarely" on the scorecard: fewer than this share of objectives rated clear, challenging and measurable.
 RARELY = 0.10
@@ -92,56 +94,6 @@ def objective_summary(ratings: pd.DataFrame) -> pd.DataFrame:
                      "share_boards_any_good": good.groupby(obj["board_id"]).any().mean(),
                      "n_objectives": len(obj), "n_boards": obj["board_id"].nunique()})
     return pd.DataFrame(rows)
-
-
-def icc_absolute_agreement(wide: pd.DataFrame, alpha: float = 0.05) -> dict:
-    """Two-way random, absolute-agreement ICC of a targets x raters table with no gaps.
-
-    ICC(A,1) = (MSR - MSE) / (MSR + (k-1) MSE + k (MSC - MSE) / n) for one rater and
-    ICC(A,k) = (MSR - MSE) / (MSR + (MSC - MSE) / n) for the mean of k raters, with the
-    confidence interval of McGraw and Wong (1996) for ICC(A,1). Returns ``icc``, ``ci_low``,
-    ``ci_high``, ``icc_k``, ``n`` and ``k``.
-    """
-    x = wide.to_numpy(dtype=float)
-    if np.isnan(x).any():
-        raise ValueError("the ratings table has gaps: every target needs a rating from every rater")
-    n, k = x.shape
-    grand = x.mean()
-    msr = k * ((x.mean(axis=1) - grand) ** 2).sum() / (n - 1)
-    msc = n * ((x.mean(axis=0) - grand) ** 2).sum() / (k - 1)
-    sse = ((x - x.mean(axis=1, keepdims=True) - x.mean(axis=0, keepdims=True) + grand) ** 2).sum()
-    mse = sse / ((n - 1) * (k - 1))
-    icc = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
-    a = k * icc / (n * (1 - icc))
-    b = 1 + k * icc * (n - 1) / (n * (1 - icc))
-    v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
-    f_lo, f_hi = stats.f.ppf(1 - alpha / 2, n - 1, v), stats.f.ppf(1 - alpha / 2, v, n - 1)
-    lo = n * (msr - f_lo * mse) / (f_lo * (k * msc + (k * n - k - n) * mse) + n * msr)
-    hi = n * (f_hi * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_hi * msr)
-    return {"icc": icc, "ci_low": lo, "ci_high": hi, "icc_k": (msr - mse) / (msr + (msc - mse) / n), "n": n, "k": k}
-
-
-def weighted_kappa(a, b, categories=(1, 2, 3, 4, 5)) -> float:
-    """Cohen's kappa with quadratic weights for two raters' ordinal ratings.
-
-    ``1 - sum(w * observed) / sum(w * expected)`` with ``w = (i - j)^2`` over the
-    categories; equals scikit-learn's ``cohen_kappa_score(a, b, weights="quadratic")``
-    (checked in the tests), without importing scikit-learn into every notebook.
-    """
-    cats = list(categories)
-    a, b = np.asarray(a), np.asarray(b)
-    if len(a) != len(b) or len(a) == 0:
-        raise ValueError(f"need two equally long, non-empty rating vectors; got {len(a)} and {len(b)}")
-    unknown = sorted(set(np.r_[a, b].tolist()) - set(cats))
-    if unknown:
-        raise ValueError(f"rating(s) {unknown} are not among the categories {cats}")
-    idx = {c: i for i, c in enumerate(cats)}
-    k = len(cats)
-    observed = np.zeros((k, k))
-    np.add.at(observed, ([idx[x] for x in a.tolist()], [idx[x] for x in b.tolist()]), 1)
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
-    w = (np.arange(k)[:, None] - np.arange(k)[None, :]) ** 2
-    return float(1 - (w * observed).sum() / (w * expected).sum())
 
 
 def rater_agreement(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -19,11 +19,12 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 from scipy import stats
 
-from . import published
-from . import relative_importance as ri
-from . import team_aggregation as ta
-from .scorecard import COLUMNS, status
-from .simulate import teams as sim
+from ..data import published
+from ..methods import aggregation as ta
+from ..methods import relative_importance as ri
+from ..methods import reliability as rel
+from ..simulate import teams as sim
+from .claims import LEGACY_COLUMNS as COLUMNS, status  # the earlier form, until claims() gives kinds
 
 DIMS = list(sim.DIMENSIONS)
 PREDICTORS = sim.INPUTS + sim.PROCESSES
@@ -114,7 +115,7 @@ def reliability_table(data: dict, teams: pd.DataFrame | None = None, model: dict
     for d in DIMS:
         items = sim.item_columns(d)
         alpha, ci = pg.cronbach_alpha(data=resp[items])
-        icc = ta.icc_anova(scores, "team_id", d).iloc[0]
+        icc = rel.icc_anova(scores, "team_id", d).iloc[0]
         rwg = ta.rwg_j(resp, "team_id", items, n_options=5)
         rows.append({"dimension": d, "n_items": len(items), "alpha": alpha, "alpha_ci_low": ci[0],
                      "alpha_ci_high": ci[1], "icc1": icc["icc1"], "icc2": icc["icc2"], "F": icc["F"], "p": icc["p"],
