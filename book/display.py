@@ -39,7 +39,7 @@ def setup() -> None:
     set_theme()
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_columns", 30)
-    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.max_colwidth", None)  # nothing cut short
     pd.set_option("display.width", 140)
 
 
