@@ -10,9 +10,10 @@ an unstable sort leaves ties, so the stored outputs must not depend on them. We 
   run of `make test` keeps the default thread count, so both are covered);
 - ``NPY_DISABLE_CPU_FEATURES`` switches numpy's runtime dispatch down (no AVX-512; no AVX2 either).
 
-A kernel or feature this CPU lacks is skipped (it could stop with an illegal instruction), and so is
-one identical to the native path; the table printed says which machines ran. Exit status 1 if any
-machine fails, or if fewer than four ran.
+Each emulated machine pairs a kernel with a numpy level (see ``machines``). A kernel or feature this
+CPU lacks is skipped (it could stop with an illegal instruction), and so is one identical to the
+native path; the table printed says which machines ran. Exit status 1 if any machine fails, or if
+fewer than four ran.
 
 Usage: python scripts/platforms.py [--jobs N] [--only NAME ...] [-- PYTEST ARGS]
 """
@@ -70,28 +71,33 @@ def numpy_dispatch() -> set[str]:
 
 
 def machines() -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
-    """(name, environment) of each emulated machine this CPU can run, and the reasons for those skipped."""
+    """(name, environment) of each emulated machine this CPU can run, and the reasons for those skipped.
+
+    Each machine pairs a BLAS kernel with the numpy SIMD level such a CPU has, so that four runs cover
+    every kernel and every numpy level: an old machine (Prescott, SSE only), an Intel laptop (Haswell,
+    AVX2), an AMD one (Zen, AVX2) and an AVX-512 server (SkylakeX); where one of them is this machine's
+    native path, numpy with neither AVX-512 nor AVX2 on the native kernel takes its place.
+    """
     flags, native, dispatch = cpu_flags(), native_kernel(), numpy_dispatch()
+    numpy_level = {"Prescott": NO_AVX2, "Haswell": NO_AVX512, "Zen": NO_AVX512, "SkylakeX": ""}
+    level_name = {NO_AVX2: "numpy SSE only", NO_AVX512: "numpy AVX2", "": "numpy AVX-512"}
     runs, skipped = [], []
     for kernel, needs in KERNEL_NEEDS.items():
         if not needs <= flags:
             skipped.append(f"OpenBLAS {kernel}: CPU lacks {', '.join(sorted(needs - flags))}")
-        elif kernel == native:
+            continue
+        if kernel == native:
             skipped.append(f"OpenBLAS {kernel}: the native kernel (run by `make test`)")
-        else:
-            runs.append((f"OpenBLAS {kernel}", {"OPENBLAS_CORETYPE": kernel}))
-    if "X86_V4" in dispatch:
-        runs.append(("numpy without AVX-512", {"NPY_DISABLE_CPU_FEATURES": NO_AVX512}))
-    else:
-        skipped.append("numpy without AVX-512: the CPU has none")
-    if "X86_V3" in dispatch:
-        runs.append(("numpy without AVX-512 or AVX2", {"NPY_DISABLE_CPU_FEATURES": NO_AVX2}))
-    else:
-        skipped.append("numpy without AVX2: the CPU has none")
-    # an old machine: SSE-only BLAS and SSE-only numpy together
-    if {"pni"} <= flags and "X86_V3" in dispatch:
-        runs.append(("old machine (OpenBLAS Prescott, numpy SSE only)",
-                     {"OPENBLAS_CORETYPE": "Prescott", "NPY_DISABLE_CPU_FEATURES": NO_AVX2}))
+            continue
+        env = {"OPENBLAS_CORETYPE": kernel}
+        level = numpy_level[kernel] if "X86_V3" in dispatch else ""
+        if level == NO_AVX512 and "X86_V4" not in dispatch:
+            level = ""  # the CPU has no AVX-512 to switch off
+        if level:
+            env["NPY_DISABLE_CPU_FEATURES"] = level
+        runs.append((f"OpenBLAS {kernel}, {level_name[level]}", env))
+    if native in numpy_level and "X86_V3" in dispatch:
+        runs.append((f"OpenBLAS {native} (native), numpy SSE only", {"NPY_DISABLE_CPU_FEATURES": NO_AVX2}))
     return runs, skipped
 
 

@@ -39,19 +39,21 @@ def main() -> int:
         path, overrides = job
         return path, overrides, run_with(path, overrides)
 
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(one, jobs))
     failures = 0
+    results = []
     print(f"\n{'chapter':<26} {'setting':<62} {'time':>6}  result")
-    for path, overrides, result in results:
-        setting = ", ".join(f"{k}={v}" for k, v in overrides.items())
-        problems = ([result.error] if result.error else []) + result.stderr
-        if result.seconds > args.budget:
-            problems.append(f"over the {args.budget:g} s budget")
-        failures += bool(problems)
-        print(f"{path.stem:<26} {setting[:62]:<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
-        for p in problems:
-            print(f"{'':<28}{p}")
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for path, overrides, result in pool.map(one, jobs):  # printed in order, as each finishes
+            results.append((path, overrides, result))
+            setting = ", ".join(f"{k}={v}" for k, v in overrides.items())
+            problems = ([result.error] if result.error else []) + result.stderr
+            if result.seconds > args.budget:
+                problems.append(f"over the {args.budget:g} s budget")
+            failures += bool(problems)
+            print(f"{path.stem:<26} {setting[:62]:<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
+            for p in problems:
+                print(f"{'':<28}{p}")
+            sys.stdout.flush()
     times = sorted(r.seconds for _, _, r in results)
     if times:
         print(f"\n{len(results)} runs, {failures} failed; slowest {times[-1]:.1f} s, median "
