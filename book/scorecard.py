@@ -50,6 +50,25 @@ def scorecard() -> pd.DataFrame:
     return card.join(mc, on="claim_id")
 
 
+#: The chapter that checks a substudy's claims, in book order (a row naming several substudies goes to
+#: the chapter of the first).
+CHAPTERS = {
+    "1": "Interviews and ethnography", "2": "Interviews and ethnography",
+    "3a": "Patients and the public", "3b": "Patients and the public",
+    "4a": "Survey trends", "4b": "Survey trends", "4c": "Engagement and outcomes",
+    "5": "Clinical teams", "6a": "Trust boards", "6b": "Trust boards", "6c": "Trust boards",
+    "synthesis": "Synthesis",
+}
+
+
+def chapter(substudy: str) -> str:
+    """The chapter of a scorecard row's substudy (``"4a,4b"`` -> the chapter of 4a)."""
+    first = str(substudy).split(",")[0].strip()
+    if first not in CHAPTERS:
+        raise ValueError(f"no chapter checks substudy {substudy!r}")
+    return CHAPTERS[first]
+
+
 def summary(card: pd.DataFrame) -> pd.DataFrame:
     """Counts of each status by kind of check (kinds in the order of :data:`KINDS`)."""
     kinds = [k for k in (*KINDS, "unclassified") if k in set(card["kind"])]
