@@ -61,8 +61,8 @@ def _execute(args) -> int:
 def _montecarlo(args) -> int:
     import time
 
-    from .data.datapackage import refresh_hashes
-    from .montecarlo import PATH, REPLICATES, SUBSTUDIES, rates, run, to_csv_text
+    from .data.datapackage import refresh_hashes, upsert_resource
+    from .montecarlo import PATH, REPLICATES, SUBSTUDIES, rates, resource, run, to_csv_text
 
     start = time.perf_counter()
     table = run(args.replicates, tuple(args.substudies) or SUBSTUDIES, args.jobs)
@@ -72,6 +72,7 @@ def _montecarlo(args) -> int:
         table = table.sort_values("substudy", key=lambda s: s.map(SUBSTUDIES.index), kind="stable")
     PATH.parent.mkdir(parents=True, exist_ok=True)
     PATH.write_text(to_csv_text(table), encoding="utf-8", newline="")
+    upsert_resource(resource())
     refresh_hashes(["montecarlo_replications"])
     for name, secs in table.attrs.get("seconds", {}).items():
         print(f"{name}: {secs / args.replicates:.2f} s per simulated study (one core)")

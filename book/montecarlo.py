@@ -136,3 +136,40 @@ def rates(substudy: str | None = None) -> pd.DataFrame:
     table = pd.read_csv(PATH, dtype={"outcomes": str}, keep_default_na=False,
                         converters={c: (lambda v: float(v) if v != "" else np.nan) for c in ("rate", "mc_low", "mc_high")})
     return table if substudy is None else table[table["substudy"] == substudy].reset_index(drop=True)
+
+
+def resource() -> dict:
+    """The file's entry in the data dictionary (written by ``python -m book montecarlo``)."""
+    field = lambda name, ftype, description, **constraints: {  # noqa: E731
+        "name": name, "type": ftype, "description": description, **({"constraints": constraints} if constraints else {})}
+    return {
+        "name": "montecarlo_replications",
+        "path": "montecarlo/replications.csv",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "description": ("SIMULATED replication rates: for every recomputed scorecard claim and every interval a chapter "
+                        f"reports against a simulated truth, how often it holds over {REPLICATES} simulated studies of the "
+                        "chapter's design (seeds 1 to " + str(REPLICATES) + "). Not NHS data."),
+        "provenance": {
+            "kind": "simulated", "generator": "book.montecarlo", "command": "python -m book montecarlo",
+            "seeds": f"1-{REPLICATES}",
+            "calibrated_to": "nothing directly: each simulated study uses its chapter's generator at its default design",
+            "assumptions": ["each chapter's generator and its stated assumptions describe the world",
+                            "a study that gives no answer (a fit that did not converge) is counted apart, not as a failure"],
+        },
+        "schema": {"primaryKey": ["substudy", "check_id"], "fields": [
+            field("substudy", "string", "the chapter's module of book.substudies", required=True, enum=list(SUBSTUDIES)),
+            field("check_id", "string", "scorecard claim_id (check = claim) or the interval's id (check = interval)",
+                  required=True),
+            field("check", "string", "what is counted: a recomputed claim holding, or an interval covering its truth",
+                  required=True, enum=["claim", "interval"]),
+            field("replicates", "integer", "simulated studies run", required=True, minimum=1),
+            field("n_answered", "integer", "studies that gave an answer", required=True, minimum=0),
+            field("n_holds", "integer", "studies in which the claim held or the interval covered", required=True,
+                  minimum=0),
+            field("rate", "number", "n_holds / n_answered (empty when no study answered)", minimum=0, maximum=1),
+            field("mc_low", "number", "95% Wilson interval for the rate, lower end", minimum=0, maximum=1),
+            field("mc_high", "number", "95% Wilson interval for the rate, upper end", minimum=0, maximum=1),
+            field("outcomes", "string", "the outcome of each seed in order: 1 held, 0 did not, - no answer",
+                  required=True, pattern="^[01-]+$"),
+        ]},
+    }
