@@ -143,14 +143,37 @@ def _write(desc: dict) -> None:
     DATAPACKAGE.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+#: Each file's licence, by the kind of its provenance: the paper's figures and quotes keep the paper's
+#: licence (with attribution to it); the book's own files are under the book's.
+LICENSES = {
+    "published": {"name": "CC-BY-NC-3.0", "path": "https://creativecommons.org/licenses/by-nc/3.0/",
+                  "title": "Creative Commons Attribution Non Commercial 3.0: figures and quotes of Dixon-Woods M, "
+                           "Baker R, Charles K, et al. BMJ Qual Saf 2014;23:106-115 (open access); external figures are "
+                           "facts cited to the publication each row names"},
+    "book": {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+             "title": "Creative Commons Attribution 4.0: the book's own coding and teaching data; attribute the book"},
+}
+LICENSES["simulated"] = LICENSES["illustrative"] = LICENSES["book"]
+
+
+def licence(res: dict) -> list[dict]:
+    """The ``licenses`` entry of a resource, from the kind of its provenance."""
+    kind = res.get("provenance", {}).get("kind")
+    if kind not in LICENSES:
+        raise ValueError(f"resource {res.get('name')!r}: provenance kind {kind!r} has no licence; known: {sorted(LICENSES)}")
+    return [dict(LICENSES[kind])]
+
+
 def refresh_hashes(names: list[str] | None = None, seeds: dict[str, int] | None = None) -> list[str]:
-    """Rewrite the ``hash`` of each resource (or of those in ``names``), and the ``seed`` of each simulated
-    one from ``seeds`` (generator module -> its default seed); return the names that changed."""
+    """Rewrite the ``hash`` and ``licenses`` of each resource (or of those in ``names``), and the ``seed`` of
+    each simulated one from ``seeds`` (generator module -> its default seed); return the names whose hash
+    or seed changed."""
     desc = descriptor()
     changed = []
     for res in desc["resources"]:
         if names is not None and res["name"] not in names:
             continue
+        res["licenses"] = licence(res)
         new = "sha256:" + sha256(resource_path(res))
         seed = (seeds or {}).get(res.get("provenance", {}).get("generator"))
         if res.get("hash") != new or (seed is not None and res["provenance"].get("seed") != seed):

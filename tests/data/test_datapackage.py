@@ -134,3 +134,12 @@ def test_every_generator_uses_the_seed_rule_and_the_dictionary_says_so():
         generator = res["provenance"].get("generator")
         if generator:
             assert res["provenance"]["seed"] == importlib.import_module(generator).DEFAULT_SEED, res["name"]
+
+
+def test_every_file_states_its_licence_and_attribution():
+    from book.data.datapackage import licence
+
+    for res in descriptor()["resources"]:
+        assert res.get("licenses") == licence(res), f"{res['name']}: run `make data` to write its licence"
+    published = [r for r in descriptor()["resources"] if r["provenance"]["kind"] == "published"]
+    assert published and all("BY-NC" in r["licenses"][0]["name"] for r in published)
