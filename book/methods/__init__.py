@@ -45,6 +45,9 @@ PUBLIC = {
     "code_frequencies": "qualitative", "code_cooccurrence": "qualitative", "saturation_curve": "qualitative",
     "stopping_by_order": "qualitative", "stopping_point": "qualitative", "likert_summary": "qualitative",
     "framework_matrix": "qualitative",
+    # triangulating findings across kinds of evidence (synthesis)
+    "evidence_kinds": "synthesis", "evidence_matrix": "synthesis", "evidence_counts": "synthesis",
+    "convergence_summary": "synthesis", "recode": "synthesis", "convergence_coding": "synthesis",
 }
 
 __all__ = sorted(PUBLIC)

@@ -19,7 +19,7 @@ def test_every_resource_validates_and_its_hash_is_current(res):
     assert res["hash"] == "sha256:" + sha256(resource_path(res)), "run `make data` to refresh hashes"
     table = read(res["name"])
     assert len(table) > 0
-    assert res["provenance"]["kind"] in {"published", "simulated", "illustrative"}
+    assert res["provenance"]["kind"] in {"published", "simulated", "illustrative", "book"}
     for field in res["schema"]["fields"]:
         assert field.get("description"), f"{res['name']}.{field['name']} has no description"
 
