@@ -84,7 +84,8 @@ def _plain(frame: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
         s = out[col]
         if col in decimals and pd.api.types.is_numeric_dtype(s):
             d = decimals[col]
-            out[col] = [("–" if pd.isna(v) else (_format_p(v) if d == "p" else f"{v:,.{d}f}")) for v in s]
+            # no thousands separator: a year must read 2007, and counts here stay short
+            out[col] = [("–" if pd.isna(v) else (_format_p(v) if d == "p" else f"{v:.{d}f}")) for v in s]
         else:
             out[col] = ["–" if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in s]
     return out

@@ -15,10 +15,11 @@ import importlib
 #: Public name -> the module of ``book.methods`` that defines it.
 PUBLIC = {
     # paired change tables of units x periods x items (survey trends)
-    "change_table": "trends", "period_summary": "trends", "stars": "trends",
+    "change_table": "trends", "period_summary": "trends", "trend_change": "trends", "stars": "trends",
     # reading significance markers backwards (survey trends)
     "implied_correlation": "markers", "correlation_range": "markers", "marker_correlation_table": "markers",
-    "p_value_at": "markers",
+    "p_value_at": "markers", "sd_for_marker": "markers", "n_for_marker": "markers", "r13_range": "markers",
+    "trend_change_at": "markers",
     # the paper's printed cells against recomputed ones
     "survey_table_comparison": "replication",
     # trust-level outcome models (engagement and outcomes)
