@@ -10,7 +10,7 @@ import importlib
 
 import pandas as pd
 
-from .substudies.claims import COLUMNS, KINDS, LEGACY_COLUMNS, STATUSES
+from .substudies.claims import COLUMNS, KINDS, STATUSES
 
 
 #: Every chapter's claims function, in book order, as ``"module:function"`` of ``book.substudies``
@@ -33,8 +33,6 @@ def scorecard() -> pd.DataFrame:
     for target in CHECKS:
         module, function = target.split(":")
         claims = getattr(importlib.import_module(f"book.substudies.{module}"), function)()
-        if list(claims.columns) == LEGACY_COLUMNS:
-            claims = claims.assign(kind="unclassified", tolerance="")[COLUMNS]
         if list(claims.columns) != COLUMNS:
             raise ValueError(f"{target} returned columns {list(claims.columns)}; expected {COLUMNS}")
         frames.append(claims)
@@ -57,7 +55,7 @@ CHAPTERS = {
     "3a": "Patients and the public", "3b": "Patients and the public",
     "4a": "Survey trends", "4b": "Survey trends", "4c": "Engagement and outcomes",
     "5": "Clinical teams", "6a": "Trust boards", "6b": "Trust boards", "6c": "Trust boards",
-    "synthesis": "Synthesis",
+    "synthesis": "Synthesis", "programme": "Synthesis",
 }
 
 
@@ -71,7 +69,7 @@ def chapter(substudy: str) -> str:
 
 def summary(card: pd.DataFrame) -> pd.DataFrame:
     """Counts of each status by kind of check (kinds in the order of :data:`KINDS`)."""
-    kinds = [k for k in (*KINDS, "unclassified") if k in set(card["kind"])]
+    kinds = [k for k in KINDS if k in set(card["kind"])]
     return (card.groupby(["kind", "status"]).size().unstack(fill_value=0)
             .reindex(index=kinds, columns=list(STATUSES), fill_value=0))
 

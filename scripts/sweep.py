@@ -10,6 +10,7 @@ Usage: python scripts/sweep.py [--jobs N] [--budget SECONDS] [CHAPTER ...]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,11 @@ def main() -> int:
     if args.chapters:
         paths = [p for p in paths if p.stem in args.chapters]
     jobs = [(p, s) for p in paths for s in settings(p)]
+    if args.jobs > 1:
+        # Kernels side by side each get one BLAS thread, as on a laptop running one chapter on one core;
+        # more threads than cores would make every run wait on the others.
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
     print(f"{len(jobs)} runs of {len({p for p, _ in jobs})} chapters, {args.jobs} at a time")
     sys.stdout.flush()
     start = time.perf_counter()

@@ -1,4 +1,5 @@
-"""The pins: requirements.lock (pip), environment.yml (conda/Binder) and pyproject.toml agree."""
+"""The pins: requirements.lock (pip), environment.yml (conda/Binder), requirements-lab.lock (make lab) and
+pyproject.toml agree."""
 import tomllib
 from importlib import metadata
 
@@ -8,15 +9,18 @@ from packaging.utils import canonicalize_name
 
 from book.data.paths import ROOT
 
+#: The extras that requirements.lock and environment.yml install besides the dependencies.
+LOCKED_EXTRAS = ("build", "test")
 
-def _lock() -> dict[str, str]:
+
+def _pins(name: str) -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (ROOT / name).read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
-            name, _, version = line.partition("==")
-            assert version, f"requirements.lock line {line!r} is not pinned with =="
-            pins[canonicalize_name(name)] = version
+            package, _, version = line.partition("==")
+            assert version, f"{name} line {line!r} is not pinned with =="
+            pins[canonicalize_name(package)] = version
     return pins
 
 
@@ -27,31 +31,44 @@ def _environment_yml() -> dict[str, str]:
     return {canonicalize_name(r.split("==")[0]): r.split("==")[1] for r in pip}
 
 
-def _direct() -> list[Requirement]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [Requirement(r) for r in project["dependencies"]]
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _direct(*extras: str) -> list[Requirement]:
+    project = _project()
+    return [Requirement(r) for r in project["dependencies"]
+            + [r for extra in extras for r in project["optional-dependencies"][extra]]]
 
 
 def test_environment_yml_pins_the_locked_versions():
-    lock, env = _lock(), _environment_yml()
-    assert set(env) == {canonicalize_name(r.name) for r in _direct()}
+    lock, env = _pins("requirements.lock"), _environment_yml()
+    assert set(env) == {canonicalize_name(r.name) for r in _direct(*LOCKED_EXTRAS)}
     wrong = {name: (version, lock.get(name)) for name, version in env.items() if lock.get(name) != version}
     assert not wrong, f"environment.yml and requirements.lock disagree (yml, lock): {wrong}"
 
 
 def test_locked_versions_satisfy_pyproject_ranges():
-    lock = _lock()
-    for req in _direct():
-        version = lock.get(canonicalize_name(req.name))
-        assert version, f"{req.name} is in pyproject.toml but not in requirements.lock"
-        assert req.specifier.contains(version, prereleases=True), f"{req.name}=={version} violates {req.specifier}"
+    for lockfile, requirements in (("requirements.lock", _direct(*LOCKED_EXTRAS)),
+                                   ("requirements-lab.lock", [Requirement(r) for r in
+                                                              _project()["optional-dependencies"]["lab"]])):
+        pins = _pins(lockfile)
+        for req in requirements:
+            version = pins.get(canonicalize_name(req.name))
+            assert version, f"{req.name} is in pyproject.toml but not in {lockfile}"
+            assert req.specifier.contains(version, prereleases=True), f"{req.name}=={version} violates {req.specifier}"
+
+
+def test_lab_lock_only_adds_to_the_main_lock():
+    both = set(_pins("requirements.lock")) & set(_pins("requirements-lab.lock"))
+    assert not both, f"pinned in both requirements.lock and requirements-lab.lock: {sorted(both)}"
 
 
 def test_jupyter_book_is_1x():
-    assert _lock()["jupyter-book"].startswith("1.")
+    assert _pins("requirements.lock")["jupyter-book"].startswith("1.")
 
 
 def test_running_environment_is_the_locked_one():
-    lock = _lock()
-    for req in _direct():
+    lock = _pins("requirements.lock")
+    for req in _direct(*LOCKED_EXTRAS):
         assert metadata.version(req.name) == lock[canonicalize_name(req.name)], req.name

@@ -87,7 +87,7 @@ def implied_correlation(change: float, n: int, t: float, sd_from: float, sd_to: 
     n = v.count(n, "n", 2)
     sd_from = _num(sd_from, "sd_from", positive=True)
     sd_to = sd_from if sd_to is None else _num(sd_to, "sd_to", positive=True)
-    change, t = _num(change, "change"), float(t)
+    change, t = _num(change, "change"), _num(t, "t")
     if t == 0:
         return -math.inf
     return (sd_from**2 + sd_to**2 - n * change**2 / t**2) / (2 * sd_from * sd_to)
@@ -178,6 +178,8 @@ def marker_correlation_table(published: pd.DataFrame, plausible: tuple[float, fl
     published = v.frame(published, "published")
     cols = ["item", "period_from", "period_to", "change", "marker", "sd_2007", "n_trusts", "decimals"]
     v.columns(published, cols, "published")
+    published = v.number_columns(published, ["change", "sd_2007", "n_trusts", "decimals"],
+                                 counts=["n_trusts", "decimals"], minimum={"n_trusts": 2})
     lo_band, hi_band = band(plausible)
     rows = []
     for rec in published.to_dict("records"):

@@ -36,6 +36,12 @@ def survey_table_comparison(changes: pd.DataFrame, published_long: pd.DataFrame)
     v.columns(v.frame(published_long, "published_long"),
               ["item", "period_from", "period_to", "mean_from", "mean_to", "change", "marker", "sd_2007", "n_trusts",
                "decimals", "source"], "published_long")
+    published_long = v.number_columns(published_long, ["mean_from", "mean_to", "change", "sd_2007", "n_trusts",
+                                                       "decimals"], counts=["n_trusts", "decimals"])
+    keys = ["item", "period_from", "period_to"]
+    compared = changes.set_index(keys).index.isin(published_long.set_index(keys).index)  # other rows are ignored
+    changes = v.number_columns(changes, ["mean_from", "mean_to", "change", "sd_from", "n_units"], counts=["n_units"],
+                               rows=compared)
     ours = changes.set_index(["item", "period_from", "period_to"])
     if ours.index.duplicated().any():
         raise ValueError(f"changes has two rows for {ours.index[ours.index.duplicated()][0]}")

@@ -61,6 +61,36 @@ def _check_ids(claims: pd.DataFrame, id_col: str) -> None:
                          f"{', '.join(map(str, rows))}); identifiers must be unique")
 
 
+def _is_flag(x) -> bool:
+    """A cell that reads as an evidence flag: 0 or 1, as a number or as text."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (int, float, np.number)):
+        return x in (0, 1)
+    return isinstance(x, str) and x.strip() in ("0", "1", "0.0", "1.0")
+
+
+def _refuse_text_evidence(claims: pd.DataFrame, col, id_col: str) -> None:
+    """Refuse a text column that is mostly 0/1 when the evidence columns are being detected: it is an
+    evidence column spoiled by a typo ('l' for 1) or read as text, and leaving it out of the detected kinds
+    would silently drop that whole kind of evidence from every claim."""
+    cells = claims[col]
+    present = cells.notna().to_numpy()
+    flags = cells.map(_is_flag).to_numpy(dtype=bool)
+    if not present.any() or flags.sum() * 2 <= present.sum():
+        return  # a text column (a section, a note): not evidence
+    where = (lambda pos: _where(claims, id_col, pos)) if id_col in claims.columns else (lambda pos: f"row {pos}")
+    odd = present & ~flags
+    if odd.any():
+        pos = int(np.flatnonzero(odd)[0])
+        raise ValueError(f"column {v.show(col)} looks like an evidence column (it holds 0 and 1) but has value "
+                         f"{v.show(cells.iloc[pos])} for {where(pos)}, so it would be left out of the detected "
+                         f"kinds; correct that cell, or pass kinds= to name the evidence columns")
+    pos = int(np.flatnonzero(present)[0])
+    raise ValueError(f"column {v.show(col)} holds 0/1 evidence as text ({v.show(cells.iloc[pos])} for {where(pos)}), "
+                     f"so it would be left out of the detected kinds; convert it with pd.to_numeric, or pass kinds=")
+
+
 def evidence_kinds(claims: pd.DataFrame, kinds=None, id_col: str = "claim_id", exclude=()) -> list:
     """The evidence columns: ``kinds`` (a name or a list of names), or, if ``None``, every numeric
     column of ``claims`` other than ``id_col`` and ``exclude``, in table order.
@@ -70,13 +100,20 @@ def evidence_kinds(claims: pd.DataFrame, kinds=None, id_col: str = "claim_id", e
     KeyError
         A named column is not in ``claims``.
     ValueError
-        ``kinds`` is empty, repeats a name or names ``id_col``; or none is given and none can be found.
+        ``kinds`` is empty, repeats a name or names ``id_col``; or none is given and none can be found; or
+        none is given and a text column is mostly 0/1 (an evidence column with a typo, or 0/1 stored as
+        text), which detection would otherwise leave out silently: the message names its column, value
+        and row.
     """
     v.frame(claims, "claims")
     if kinds is None:
         skip = {id_col, *exclude}
         found = [c for c in claims.columns if c not in skip and pd.api.types.is_numeric_dtype(claims[c])
                  and not pd.api.types.is_bool_dtype(claims[c])]
+        for c in claims.columns:
+            if c not in skip and not pd.api.types.is_numeric_dtype(claims[c]) \
+                    and not pd.api.types.is_bool_dtype(claims[c]):
+                _refuse_text_evidence(claims, c, id_col)
         if not found:
             raise ValueError(f"claims has no numeric column besides {sorted(map(str, skip))} to use as evidence; "
                              f"pass kinds= (the names of the 0/1 evidence columns)")
@@ -348,6 +385,8 @@ def convergence_coding(assessments: pd.DataFrame, theme: str = "theme", source: 
     v.frame(assessments, "assessments")
     if missing not in (NOT_ASSESSED, "silence"):
         raise ValueError(f"missing must be {NOT_ASSESSED!r} or 'silence', not {v.show(missing)}")
+    for col, arg in ((theme, "theme"), (source, "source"), (code, "code")):
+        v.one_name(col, arg)
     v.columns(assessments, [theme, source, code], "assessments")
     for col in (theme, source, code):
         v.no_missing(assessments, col)

@@ -23,7 +23,13 @@ _RELATIVE_TIE = 1e-9
 
 
 def stars(p: float) -> str:
-    """The paper's marker for a p value: ``"**"`` p<0.01, ``"*"`` p<0.05, else ``""`` (also for NaN)."""
+    """The paper's marker for a p value: ``"**"`` p<0.01, ``"*"`` p<0.05, else ``""`` (also for NaN, a p
+    that could not be computed). A p that is not a number, or lies outside [0, 1] (95 for 0.95, a
+    negative), is refused: it would otherwise print a confident marker or none."""
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.number)):
+        raise TypeError(f"p must be a number between 0 and 1, not {v.show(p)}")
+    if not (math.isnan(p) or 0 <= p <= 1 + 1e-12):  # 1e-12: a p summed from tails may round just above 1
+        raise ValueError(f"p must lie between 0 and 1, not {v.show(p)}")
     for cut, mark in MARKERS:
         if p < cut:
             return mark

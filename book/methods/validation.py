@@ -233,3 +233,115 @@ def full_rank(X: pd.DataFrame, what: str = "the model") -> None:
             kept.append(j)
     raise ValueError(f"{what} cannot be fitted: column(s) {aliased} are exact combinations of the others "
                      f"(collinear or constant); drop them")
+
+
+def coded(values: pd.Series) -> pd.Series:
+    """Codes as :func:`code_labels` gives them, with empty or blank cells missing (None): what a coder left
+    empty is not a code called ''. An infinite code (``inf``, as a number or text) is refused by column,
+    value and row: it is a slip, not a label."""
+    values = pd.Series(values)
+    out = code_labels(values)
+    inf = out.isin(["inf", "-inf"]).to_numpy()
+    if inf.any():
+        pos = int(np.flatnonzero(inf)[0])
+        raise ValueError(f"column {show(values.name)} holds an infinite code ({show(values.iloc[pos])}) in row {pos}; "
+                         f"a code is a label or a finite number")
+    return out.where(out.map(lambda v: v is not None and v != ""), None)
+
+
+def _numeric_label(label: str) -> bool:
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
+
+
+def one_kind_of_code(coded: dict) -> None:
+    """Refuse code columns (name -> :func:`coded` labels) that mix numeric codes with text codes, naming
+    the column and one of each: ``1`` beside ``"goals"`` is almost certainly a slip, in one column or
+    between coders."""
+    labels = {col: [v for v in s.dropna().unique()] for col, s in coded.items()}
+    numbers = {col: [v for v in vals if _numeric_label(v)] for col, vals in labels.items()}
+    words = {col: [v for v in vals if not _numeric_label(v)] for col, vals in labels.items()}
+    for col in coded:
+        if numbers[col] and words[col]:
+            raise ValueError(f"column {show(col)} mixes numeric codes ({show(numbers[col][0])}) with text codes "
+                             f"({show(words[col][0])}); use one kind of code")
+    if any(numbers.values()) and any(words.values()):
+        a = next(c for c in coded if numbers[c])
+        b = next(c for c in coded if words[c])
+        raise ValueError(f"column {show(a)} holds numeric codes ({show(numbers[a][0])}) but column {show(b)} "
+                         f"holds text codes ({show(words[b][0])}); the coders must use the same codes")
+
+
+def no_blank(data: pd.DataFrame, col, what: str | None = None) -> None:
+    """Column ``col`` (a key: a unit, an item) has no empty or blank text: '' or '  ' would otherwise
+    become a unit or an item of its own."""
+    blank = data[col].map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy(dtype=bool)
+    if blank.any():
+        raise ValueError(f"{what or 'column'} {show(col)} has {int(blank.sum())} blank value(s), first in "
+                         f"{_row(data, blank)}; fill or drop those rows first")
+
+
+def positive_number(value, arg: str) -> float:
+    """A finite number > 0 given as an argument (an exposure, a size), refused by name otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(float(value)) \
+            or float(value) <= 0:
+        raise ValueError(f"{arg} must be a positive number, not {show(value)}")
+    return float(value)
+
+
+def one_name(value, arg: str):
+    """One column name (a role that takes a single column: a case, a theme, a term), refused by name
+    when it is a list or another container, as readers who pass ``['case']`` would otherwise meet
+    pandas' 'unhashable type: list'."""
+    if value is None or isinstance(value, (list, tuple, set, frozenset, dict, pd.Index, np.ndarray, pd.Series)):
+        shown = show(value) if value is None or len(value) < 6 else f"a {type(value).__name__} of {len(value)}"
+        raise ValueError(f"{arg} must be one column name, not {shown}")
+    return value
+
+
+def finite_number(value, arg: str) -> float:
+    """A finite real number given as an argument (a t statistic, a year), refused by name otherwise
+    (text, True/False, infinity, NaN)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
+            or not np.isfinite(float(value)):
+        raise ValueError(f"{arg} must be a finite number, not {show(value)}")
+    return float(value)
+
+
+def number_columns(data: pd.DataFrame, cols: Sequence, *, counts: Sequence = (), minimum: dict | None = None,
+                   rows=None) -> pd.DataFrame:
+    """``data`` with columns ``cols`` checked as numbers with no gap (text, infinity and missing values
+    refused by column, value and row; ``counts`` columns must also hold whole numbers, at least
+    ``minimum[col]`` (default 0)). Only the ``rows`` (a boolean mask) a method uses are judged, if given.
+
+    Columns that are already numeric are returned untouched (their values and types feed printed
+    results); numeric text ('0.05') is replaced by its number, so it gives the same answer.
+    """
+    used = np.ones(len(data), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    out = data.copy()
+    for col in cols:
+        # cells a method does not use are set to 0, so that only the used rows are judged (at their positions)
+        judged = pd.DataFrame({col: data[col].where(used, 0)}, index=data.index)
+        values = numeric(judged, col, allow_missing=False)
+        if col in counts:
+            whole(judged, col, values, minimum=(minimum or {}).get(col, 0))
+        if not pd.api.types.is_numeric_dtype(data[col]):
+            out[col] = values.astype("int64") if col in counts else values
+    return out
+
+
+def not_too_large(data: pd.DataFrame, what: str = "the model") -> None:
+    """Refuse numeric columns so large that their sums of squares overflow (values near 1e300): a
+    least-squares fit of them returns p = 1 and NaNs with numpy warnings instead of an answer. Names the
+    column, its largest value and the row."""
+    M = np.abs(data.to_numpy(dtype=float))
+    with np.errstate(over="ignore"):
+        total = (M ** 2).sum(axis=0)
+    for j in np.flatnonzero(~np.isfinite(total)):
+        at = M[:, j] == M[:, j].max()
+        raise ValueError(f"column {show(data.columns[j])} holds values too large for {what} (largest "
+                         f"{show(float(data.iloc[int(np.flatnonzero(at)[0]), j]))} in {_row(data, at)}): their squares "
+                         f"overflow; rescale the column (divide it by a power of ten)")

@@ -1,71 +1,48 @@
-"""Seeded teaching data for the trust-boards chapter (substudies 6a, 6b and 6c).
+"""Seeded teaching data for the trust-boards chapter (substudies 6a, 6b and 6c); none of it is NHS data.
 
-Six datasets, all made here, none of them real NHS data:
+* ``board_members.csv`` (6a): 306 members of 34 boards, six scale scores of the processes section of
+  the Aston Team Performance Inventory (objectives, participation, reflexivity, task focus, conflict,
+  creativity), 1-5 in steps of 0.25 (the mean of four 1-5 items).
+* ``board_effectiveness.csv`` (6a): one external rating of each board's effectiveness (1-5, one
+  decimal). **Our invention**: the paper reports no rating of boards' effectiveness (the "team
+  performance data from team leaders/external raters" of Table 1 belong to row 5, the teams).
+* ``board_objective_ratings.csv`` (6a): every objective each board stated, rated 1-5 for clarity,
+  challenge and measurability by experts E1 and E2, and by E3 for ``N_BOARDS_THIRD_RATER`` boards.
+* ``board_minutes.csv`` (6b): 793 sets of minutes of 71 boards, January 2010 to June 2011, with the
+  board's sector and whether it is one of the eight read in detail (6c).
+* ``board_innovations.csv`` (6b): the 144 innovations found in the minutes, each dated by the month
+  of its minutes and coded to one of seven domains.
+* ``board_agenda_items.csv`` (6c): every agenda item in the eight detailed boards' minutes, coded by
+  topic and approach (``problem_sensing``, ``comfort_seeking``, ``procedural``), with its length in words.
 
-* ``board_members.csv`` (6a): 306 members of 34 trust boards, each with six
-  scale scores of the processes section of the Aston Team Performance Inventory
-  (objectives, participation, reflexivity, task focus, conflict, creativity),
-  1-5, in steps of 0.25 (the mean of four 1-5 items).
-* ``board_effectiveness.csv`` (6a): one external rating of each board's
-  effectiveness (1-5, one decimal).
-* ``board_objective_ratings.csv`` (6a): every objective each board stated,
-  rated 1-5 for clarity, challenge and measurability by two expert raters
-  (E1, E2), and by a third (E3) for the objectives of ``N_BOARDS_THIRD_RATER``
-  boards.
-* ``board_minutes.csv`` (6b): 793 sets of minutes of 71 boards, January 2010 to
-  June 2011, with the board's sector and whether it is one of the eight boards
-  read in detail (6c).
-* ``board_innovations.csv`` (6b): the 144 innovations found in the minutes, each
-  dated by the month of its minutes and coded to one of seven domains.
-* ``board_agenda_items.csv`` (6c): every agenda item in the eight detailed
-  boards' minutes, coded by topic and by whether the discussion sought out
-  problems (``problem_sensing``), sought reassurance (``comfort_seeking``) or was
-  procedural, with the length of its record in words.
+Fixed to the paper's figures (``book.data.published.count``), so reproducing them shows only that
+the data were built as described: 34 boards and 306 members; 71 boards, 793 sets of minutes and 18
+months; 144 innovations, 73 on productivity and 14 on safety; 62, 56 and 26 in the three half-years;
+eight detailed boards. The half-year totals are fixed by drawing the innovations *conditionally* on
+them (independent Poisson counts conditioned on their sum are multinomial); domain labels are placed
+with the published domain totals fixed, by a swap chain whose stationary distribution is the
+independent-categorical model conditioned on those totals (Fisher's non-central hypergeometric).
 
-Reproduced exactly from ``book.published.count``: 34 boards and 306 members; 71
-boards, 793 sets of minutes and 18 months; 144 innovations, 73 on productivity
-and 14 on safety; 62, 56 and 26 in the three half-years; eight detailed boards.
-The half-year totals are fixed by drawing the innovations *conditionally* on
-them: given each board's rate, independent Poisson counts conditioned on their
-sum are multinomial, so each half-year's innovations are spread over its sets of
-minutes in proportion to their rates. Domain labels are then placed with the
-published domain totals fixed, by a swap chain whose stationary distribution is
-the independent-categorical model conditioned on those totals (Fisher's
-non-central hypergeometric).
+Assumptions of ours, each a named constant below: the split of boards by sector (``SURVEY_SECTORS``,
+``MINUTES_SECTORS``), two detailed boards per sector, the 34 surveyed boards not linked to the 71;
+board size (``MEMBERS_RANGE``), process means, SDs and correlations and the invented effectiveness
+model (``BETA_EFFECTIVENESS``), normal, then clipped and rounded to the scales; objectives per board,
+their true quality, rater biases and noise (``OBJECTIVE_*``, ``RATER_*``); meeting schedules
+(``P_MONTHLY``, ``NO_MEETING_MONTHS``) and the sets of minutes available per half-year
+(``MINUTES_BY_HALF``, summing to the published 793), later 2011 minutes less often available
+(``AVAILABILITY_2011``); innovation rates constant within a half-year and equal to the published
+count over the half-year's sector-weighted minutes, sector multipliers (``SECTOR_RATE``), gamma board
+and board-by-half-year effects (``ALPHA_BOARD``, ``ALPHA_BOARD_HALF``: the ``"general"`` story), or
+``N_PROLIFIC`` boards whose innovations stop in 2011 (the ``"prolific"`` story); the split of the
+other 57 innovations over five domains (``OTHER_DOMAIN_WEIGHTS``) and quality and safety becoming
+rarer (``QS_ODDS``); agenda items, topics, words and the chance that a discussion seeks comfort
+(``AGENDA_*``, ``P_COMFORT``). "1-3 per organisation" is read as the range of sector averages; a draw
+is repeated (up to ``_MAX_DRAWS`` times) until every sector average lies in 1-3.
 
-Assumptions of ours, not the paper's (every one a named constant below):
-
-* the split of boards by sector (``SURVEY_SECTORS``, ``MINUTES_SECTORS``), two
-  detailed boards per sector, and that the 34 surveyed boards are not linked
-  to the 71 (we do not know whether they overlap);
-* board size (``MEMBERS_RANGE``), process means, SDs and correlations, the
-  effectiveness model (``BETA_EFFECTIVENESS``), all normal and then clipped and
-  rounded to the scales;
-* objectives per board (``OBJECTIVES_BASE`` + Poisson), their true quality,
-  rater biases and noise (``OBJECTIVE_*``, ``RATER_*``);
-* meeting schedules: monthly boards meet every month except August, the others
-  every second month (``P_MONTHLY``); the number of sets of minutes available
-  in each half-year (``MINUTES_BY_HALF``, summing to the published 793), with
-  2011 minutes less often available the later the meeting (``AVAILABILITY_2011``,
-  our model of late publication);
-* innovation rates: constant within a half-year; equal to the published count
-  divided by the half-year's sector-weighted minutes; sector multipliers
-  ``SECTOR_RATE``; a gamma board effect of variance ``ALPHA_BOARD`` and a gamma
-  board-by-half-year effect of variance ``ALPHA_BOARD_HALF`` (the
-  ``"general"`` story); or, in the ``"prolific"`` story, ``N_PROLIFIC`` boards
-  whose innovations stop in 2011 while the others innovate at a constant rate;
-* the split of the 57 innovations that are neither productivity nor safety
-  over the other five domains (``OTHER_DOMAIN_WEIGHTS``) and quality and safety
-  innovations becoming rarer relative to others (``QS_ODDS``);
-* agenda items per meeting, topics, words, and the chance that a discussion is
-  comfort-seeking (``AGENDA_*``, ``P_COMFORT``).
-
-"1-3 per organisation" is read as the range of sector averages; a draw is
-repeated (up to ``_MAX_DRAWS`` times) until every sector average lies in 1-3.
+What the analyses should recover is computed beside this module, in :mod:`book.simulate.boards_truths`.
 """
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 
 import numpy as np
@@ -73,8 +50,8 @@ import pandas as pd
 
 from ..data import published
 from .draws import multivariate_normal
-
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
+
 STORIES = ("general", "prolific")
 SECTORS = ("secondary_care", "mental_health", "primary_care", "ambulance")
 SECTOR_PREFIX = {"secondary_care": "SEC", "mental_health": "MEN", "primary_care": "PCT", "ambulance": "AMB"}
@@ -179,13 +156,14 @@ def half_year(month: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _published_half_counts() -> tuple:
-    return tuple((h, int(published.count(c))) for h, c in HALF_CLAIMS.items())
+def _count(claim: str):
+    """A published count, read once per session (the generator asks for the same few many times)."""
+    return published.count(claim)
 
 
 def published_half_counts() -> dict[str, int]:
     """The paper's innovations per half-year, ``{"2010H1": 62, ...}``."""
-    return dict(_published_half_counts())
+    return {h: int(_count(c)) for h, c in HALF_CLAIMS.items()}
 
 
 def domain_counts() -> dict[str, int]:
@@ -195,9 +173,9 @@ def domain_counts() -> dict[str, int]:
 
 @lru_cache(maxsize=None)
 def _domain_counts() -> tuple:
-    total = int(published.count("board_innovations_total"))
-    fixed = {"productivity": int(published.count("board_innovations_productivity")),
-             "safety": int(published.count("board_innovations_safety"))}
+    total = int(_count("board_innovations_total"))
+    fixed = {"productivity": int(_count("board_innovations_productivity")),
+             "safety": int(_count("board_innovations_safety"))}
     rest = total - sum(fixed.values())
     w = np.array(list(OTHER_DOMAIN_WEIGHTS.values()), dtype=float)
     raw = rest * w / w.sum()
@@ -211,9 +189,9 @@ def _check_sectors(counts: dict[str, int], claim: str) -> None:
     unknown = set(counts) - set(SECTORS)
     if unknown:
         raise KeyError(f"unknown sector(s) {sorted(unknown)}; known: {list(SECTORS)}")
-    if sum(counts.values()) != published.count(claim):
+    if sum(counts.values()) != _count(claim):
         raise ValueError(f"sector counts add up to {sum(counts.values())}, not the published "
-                         f"{published.count(claim)} ({claim})")
+                         f"{_count(claim)} ({claim})")
 
 
 def _boards(counts: dict[str, int], prefix: str) -> pd.DataFrame:
@@ -243,7 +221,7 @@ def _scale(x: np.ndarray, lo: float = 1.0, hi: float = 5.0, step: float = 0.25) 
 def _survey(rng: np.random.Generator, sectors: dict[str, int]) -> dict[str, pd.DataFrame]:
     boards = _boards(sectors, "S")
     n_boards = len(boards)
-    target = int(published.count("board_members_surveyed"))
+    target = int(_count("board_members_surveyed"))
     sizes = rng.integers(MEMBERS_RANGE[0], MEMBERS_RANGE[1] + 1, size=n_boards)
     while sizes.sum() != target:  # nudge random boards, within the range, to the published total
         i = rng.integers(n_boards)
@@ -358,7 +336,8 @@ def _allocate(rng: np.random.Generator, minutes: pd.DataFrame, weight: pd.Series
     return n
 
 
-def _frailty(rng: np.random.Generator, variance: float, size) -> np.ndarray:
+def frailty(rng: np.random.Generator, variance: float, size) -> np.ndarray:
+    """Gamma effects of mean 1 and the given variance (all 1 when the variance is 0)."""
     if variance <= 0:
         return np.ones(size)
     return rng.gamma(1 / variance, variance, size=size)
@@ -394,7 +373,7 @@ def sector_means_ok(minutes: pd.DataFrame, innovations: pd.DataFrame) -> bool:
     per_board = innovations.groupby("board_id").size().reindex(minutes["board_id"].unique(), fill_value=0)
     sector = minutes.groupby("board_id")["sector"].first()
     means = per_board.groupby(sector).mean()
-    lo, hi = published.count("board_innovations_per_org_low"), published.count("board_innovations_per_org_high")
+    lo, hi = _count("board_innovations_per_org_low"), _count("board_innovations_per_org_high")
     return bool(means.between(lo, hi).all())
 
 
@@ -403,8 +382,8 @@ def _innovations(rng: np.random.Generator, minutes: pd.DataFrame, story: str) ->
     base = expected_rates(minutes, story, prolific)
     board_ids = minutes["board_id"].unique()
     for _ in range(_MAX_DRAWS):
-        f_board = dict(zip(board_ids, _frailty(rng, ALPHA_BOARD, len(board_ids))))
-        g = _frailty(rng, ALPHA_BOARD_HALF, (len(board_ids), len(HALF_YEARS)))
+        f_board = dict(zip(board_ids, frailty(rng, ALPHA_BOARD, len(board_ids))))
+        g = frailty(rng, ALPHA_BOARD_HALF, (len(board_ids), len(HALF_YEARS)))
         g_map = {(b, h): g[i, k] for i, b in enumerate(board_ids) for k, h in enumerate(HALF_YEARS)}
         if story == "prolific":  # the prolific story has no board effects beyond the prolific boards themselves
             weight = base
@@ -492,8 +471,7 @@ def simulate(seed: int = DEFAULT_SEED, story: str = "general") -> dict[str, pd.D
     detailed = _detailed_boards(rng, boards)
     minutes["detailed"] = minutes["board_id"].isin(detailed).astype(int)
     innovations, prolific = _innovations(rng, minutes, story)
-    out.update(minutes=minutes, innovations=innovations, agenda=_agenda(rng, minutes, detailed))
-    out["prolific"] = prolific
+    out.update(minutes=minutes, innovations=innovations, agenda=_agenda(rng, minutes, detailed), prolific=prolific)
     return out
 
 
@@ -519,80 +497,4 @@ def to_csv_text(data: pd.DataFrame) -> str:
 
 def generate(seed: int = DEFAULT_SEED) -> dict[str, str]:
     """File name -> CSV text of every dataset this module owns, at the book's defaults."""
-    frames = simulate(seed)
-    return {FILES[k]: to_csv_text(frames[k]) for k in FILES}
-
-
-# --- the truths the analyses should recover -----------------------------------------------------
-
-def rater_icc_truth(n: int = 200_000, seed: int = 0) -> dict:
-    """Population absolute-agreement ICC of raters E1 and E2, before and after rounding (see
-    :func:`_rater_icc_truth`; computed once per session)."""
-    return copy.deepcopy(_rater_icc_truth(n, seed))
-
-
-@lru_cache(maxsize=None)
-def _rater_icc_truth(n: int, seed: int) -> dict:
-    """Population absolute-agreement ICC of raters E1 and E2, before and after rounding.
-
-    ``continuous``: target variance / (target + rater-bias variance + noise variance),
-    in closed form. ``rounded``: per dimension, the same quantity for ratings rounded to
-    whole points and clipped to 1-5, computed from ``n`` simulated objectives (a fixed
-    seed, so the value is a constant): rounding and the scale's ends cost reliability.
-    """
-    target = OBJECTIVE_SD_BOARD**2 + OBJECTIVE_SD_OBJECTIVE**2
-    biases = np.array([RATER_BIAS["E1"], RATER_BIAS["E2"]])
-    out = {"continuous": target / (target + np.var(biases, ddof=1) + RATER_SD**2), "rounded": {}}
-    rng = np.random.default_rng(seed)
-    for d in OBJECTIVE_DIMENSIONS:
-        q = OBJECTIVE_MEAN[d] + rng.normal(0, np.sqrt(target), n)
-        r = np.clip(np.round(q[:, None] + biases + rng.normal(0, RATER_SD, (n, 2))), 1, 5)
-        cov = np.cov(r, rowvar=False)
-        diff = r[:, 0].mean() - r[:, 1].mean()
-        out["rounded"][d] = float(cov[0, 1] / ((cov[0, 0] + cov[1, 1]) / 2 + diff**2 / 2))
-    return out
-
-
-def truths() -> dict:
-    """True values of the generating model (a fresh copy; see :func:`_truths`)."""
-    return copy.deepcopy(_truths())
-
-
-@lru_cache(maxsize=None)
-def _truths() -> dict:
-    """True values of the generating model that the chapter's estimates are set against.
-
-    Keys: ``beta`` (effectiveness per process point), ``r2`` and ``lmg`` (population
-    R-squared and its LMG split, true board scores), ``icc_members`` (share of a
-    process score's variance between boards), ``icc_raters`` (absolute-agreement ICC of
-    raters E1 and E2 before ratings are rounded; see :func:`rater_icc_truth`), ``alpha_board``, ``alpha_board_half``,
-    ``alpha_marginal`` (variance of the product of the two gamma effects),
-    ``qs_log_odds_last`` (log odds ratio of a quality/safety innovation, last vs
-    first half-year), ``sector_rate`` (relative to secondary care) and
-    ``p_comfort`` by topic.
-    """
-    from ..methods.relative_importance import dominance_from_covariance  # LMG = general dominance, on the true covariance
-
-    k = len(PROCESSES)
-    beta = np.array([BETA_EFFECTIVENESS[p] for p in PROCESSES])
-    sxx = process_covariance()
-    cov = np.zeros((k + 1, k + 1))
-    cov[:k, :k] = sxx
-    cov[:k, k] = cov[k, :k] = sxx @ beta
-    cov[k, k] = beta @ sxx @ beta + SD_EFFECTIVENESS**2
-    names = [*PROCESSES, "effectiveness"]
-    lmg = dominance_from_covariance(pd.DataFrame(cov, index=names, columns=names), "effectiveness",
-                                    list(PROCESSES)).set_index("predictor")["general_dominance"]
-    return {
-        "beta": dict(zip(PROCESSES, beta)),
-        "r2": float(lmg.sum()),
-        "lmg": lmg.to_dict(),
-        "icc_members": SD_BETWEEN**2 / (SD_BETWEEN**2 + SD_WITHIN**2),
-        "icc_raters": rater_icc_truth()["continuous"],
-        "alpha_board": ALPHA_BOARD,
-        "alpha_board_half": ALPHA_BOARD_HALF,
-        "alpha_marginal": (1 + ALPHA_BOARD) * (1 + ALPHA_BOARD_HALF) - 1,
-        "qs_log_odds_last": float(np.log(QS_ODDS[HALF_YEARS[-1]] / QS_ODDS[HALF_YEARS[0]])),
-        "sector_rate": {s: SECTOR_RATE[s] / SECTOR_RATE["secondary_care"] for s in SECTORS},
-        "p_comfort": dict(P_COMFORT),
-    }
+    return {FILES[k]: to_csv_text(v) for k, v in simulate(seed).items() if k in FILES}

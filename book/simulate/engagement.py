@@ -2,54 +2,47 @@
 
 Two datasets:
 
-* ``engagement_trust_panel.csv``: one row per trust and year, 2005-2009, for
-  366 trusts of four types, with NHS Staff Survey measures (engagement and its
-  three dimensions, HR practices, climate, wellbeing, work pressure, injuries,
-  intention to quit), trust type, size and region, and the outcomes where they
-  exist (HSMR, inpatient survey scores, MRSA counts with bed days for acute
-  trusts; sickness absence and turnover for all; Annual Health Check ratings for
-  2006/07-2008/09, stored against the survey year 2006-2008).
-* ``engagement_respondents.csv``: 60 trusts x 25 respondents (2009) for the
-  multilevel model of HR practices -> engagement.
+* ``engagement_trust_panel.csv``: one row per trust and year, 2005-2009, for 366 trusts of four types,
+  with NHS Staff Survey measures (engagement and its three dimensions, HR practices, climate, wellbeing,
+  work pressure, injuries, intention to quit), trust type, size and region, and the outcomes where they
+  exist (observed and expected deaths and their ratio, the HSMR; inpatient survey scores; MRSA counts
+  with bed days: acute trusts only; sickness absence and turnover for all; Annual Health Check ratings
+  for 2006/07-2008/09, stored against the survey years 2006-2008).
+* ``engagement_respondents.csv``: 60 trusts x 25 respondents (2009) for the multilevel model of HR
+  practices -> engagement, drawn from the same trusts' 2009 engagement.
 
-The generating model (all truths are named constants below):
+The generating model (every truth is a named constant below; what each estimator converges to is in
+:mod:`book.simulate.engagement_truths`):
 
-* Engagement of trust *i* in year *t*:
-  ``E_it = mu_type + a_i + s_i (t - 2007) + w_it``, with a stable level ``a_i``
-  (part of which, ``-CONFOUNDER_ON_ENGAGEMENT * c_i``, comes from an unmeasured
-  trust characteristic ``c_i`` such as case mix or deprivation), a trust-specific
-  growth ``s_i`` and year-to-year fluctuation ``w_it``.
-* log(HSMR/100) depends on the *current* engagement with the causal slope
-  ``BETA["hsmr"]`` and on ``c_i`` (``CONFOUNDER_ON_HSMR``), so that between-trust
-  associations overstate the causal effect and a within-trust (fixed-effects)
-  model recovers it; :func:`hsmr_truths` gives what each estimator converges to.
-* Every other outcome depends on engagement with slope ``BETA[outcome]`` and on
-  type, size, region and year; the other staff measures are correlated with
-  engagement (``STAFF_MEASURES``) but do not enter any outcome directly, except
-  work pressure, which lowers the inpatient-survey items on nurses and on
-  information, privacy and respect (``BETA_WORK_PRESSURE``).
+* True engagement of trust *i* in year *t*: ``E_it = mu_type + trend (t - 2007) + a_i + s_i (t - 2007)
+  + w_it``: a stable level ``a_i`` (part of which, ``-CONFOUNDER_ON_ENGAGEMENT * c_i``, comes from an
+  unmeasured trust characteristic ``c_i``: residual case mix, coding depth, deprivation or local
+  end-of-life provision), a trust-specific growth ``s_i`` and a yearly fluctuation ``w_it``. The survey
+  measures it with sampling error of SD ``sampling_sd`` (default ``SAMPLING_SD``, none).
+* Deaths: expected deaths grow with size; observed deaths are Poisson around expected x exp(latent log
+  HSMR), where the latent log HSMR depends on *current true* engagement with the causal slope
+  ``BETA["log_hsmr"]`` and on ``c_i`` (``CONFOUNDER_ON_HSMR``), so that between-trust associations
+  overstate the causal effect; expected deaths are rebased each year so that the national HSMR is 100.
+* Every other outcome depends on true engagement with slope ``BETA[outcome]`` and on type, size, region
+  and year; the other staff measures are correlated with engagement (``STAFF_MEASURES``) but enter no
+  outcome directly, except work pressure, which lowers two inpatient-survey items (``BETA_WORK_PRESSURE``).
 
-What each estimator should recover is computed exactly from the model's second
-moments: :func:`hsmr_truths` (every HSMR estimator, including random effects and
-the model with last year's HSMR), :func:`correlation_truths` (staff x inpatient
-correlations) and :func:`hsmr_engagement_correlation`.
-
-Calibration (published facts in ``data/published/engagement_outcome_facts.csv``):
-HSMR is 100 = expected, with a heavy-tailed spread between trusts; about 2.5%
-lower mortality in the top than in the middle engagement tertile; engagement
-correlates with HSMR at about -0.3; HSMR correlates about 0.85 year on year;
-Annual Health Check category shares are cut at the printed percentages (rescaled
-to sum to 100); MRSA about 1.3 per 10,000 bed days in 2007 and falling; sickness
-absence about 4-4.5%. Assumptions of ours, not the paper's: the number of trusts
-of each type (``TRUST_TYPES``), the four regions, every variance, every
-coefficient, normal or t distributions, and the absence of reverse causation.
+Calibration (published facts in ``data/published/engagement_outcome_facts.csv``), disclosed: given as
+inputs are HSMR 100 = expected (rebasing), the Annual Health Check category shares (cut at the printed
+percentages, rescaled to sum to 100), the MRSA rate of 2007 and its fall, and sickness absence of 4-4.5%;
+the variance components were chosen with the 2005/06 HSMR range, the engagement-mortality correlation,
+the year-on-year correlation of HSMR and the high-vs-medium contrast in mind, but these vary from draw to
+draw and are checked, not given. Assumptions of ours, not the paper's: the number of trusts of each type,
+the four regions, every variance and coefficient, the distributions, and the absence of reverse causation.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr, ndtri
 
 from .seeds import DEFAULT_SEED  # the rule: 2014 for every generator
+
 YEARS = (2005, 2006, 2007, 2008, 2009)
 #: Survey years whose Annual Health Check rating is stored (2006 = the 2006/07 rating).
 AHC_YEARS = (2006, 2007, 2008)
@@ -59,6 +52,12 @@ TRUST_TYPES = {"acute": 147, "mental_health": 55, "ambulance": 12, "primary_care
 TYPE_PREFIX = {"acute": "ACU", "mental_health": "MEN", "ambulance": "AMB", "primary_care": "PCT"}
 REGIONS = ("london", "south", "midlands_east", "north")
 REGION_PROBS = (0.17, 0.28, 0.27, 0.28)
+#: Mean log staff headcount by type, and its SD within type.
+LOG_SIZE_MEAN = {"acute": 8.3, "mental_health": 7.7, "ambulance": 7.8, "primary_care": 7.2}
+SD_LOG_SIZE = 0.40
+#: Independent random streams, one per part of the generator (changing one part leaves the others' draws).
+PARTS = ("trusts", "engagement", "sampling", "staff", "hsmr", "inpatient", "mrsa", "staff_outcomes", "ratings",
+         "respondents")
 
 # --- engagement ---------------------------------------------------------------------------------
 ENGAGEMENT_MEAN = {"acute": 3.68, "mental_health": 3.74, "ambulance": 3.42, "primary_care": 3.72}
@@ -66,17 +65,19 @@ ENGAGEMENT_TREND = 0.02          # national change per year, scale points
 SD_LEVEL = 0.12                  # between-trust SD of the stable level a_i
 SD_GROWTH = 0.03                 # between-trust SD of the growth s_i, points per year
 SD_FLUCTUATION = 0.04            # SD of the year-to-year fluctuation w_it
+#: SD of the survey's sampling error on a trust's engagement mean (0: measured without error).
+SAMPLING_SD = 0.0
 #: Offsets of the three dimensions from overall engagement (they average to zero).
 DIMENSION_OFFSET = {"motivation": 0.16, "involvement": -0.14, "advocacy": -0.02}
 SD_DIMENSION = 0.06
 
-# --- an unmeasured trust characteristic (case mix, deprivation) ---------------------------------
+# --- an unmeasured trust characteristic ----------------------------------------------------------
 CONFOUNDER_ON_ENGAGEMENT = 0.06  # engagement points lower per SD of c_i
 CONFOUNDER_ON_HSMR = 0.028       # log HSMR higher per SD of c_i
 
-# --- outcomes: slope per scale point of overall engagement ---------------------------------------
+# --- outcomes: slope per scale point of true engagement -------------------------------------------
 BETA = {
-    "log_hsmr": -0.07,            # causal, within-trust (log HSMR per point)
+    "log_hsmr": -0.07,              # causal, within-trust (log HSMR per point)
     "inpatient_satisfaction": 6.0,  # score points (0-100) per point
     "sickness_absence_pct": -1.5,   # percentage points per point
     "turnover_pct": -4.0,           # percentage points per point
@@ -86,29 +87,32 @@ BETA = {
 }
 #: Effect of one SD of staff work pressure on the two inpatient-survey items it lowers.
 BETA_WORK_PRESSURE = {"inpatient_enough_nurses_pct": -4.0, "inpatient_info_privacy_respect": -1.5}
-#: Inpatient survey (acute trusts): means and noise SDs, and satisfaction's other terms.
 INPATIENT_MEAN = {"inpatient_satisfaction": 77.0, "inpatient_enough_nurses_pct": 60.0,
                   "inpatient_info_privacy_respect": 82.0}
 SD_INPATIENT_NOISE = {"inpatient_enough_nurses_pct": 4.0, "inpatient_info_privacy_respect": 1.5}
 SAT_SIZE, SAT_LONDON, SAT_TREND = -1.0, -2.0, 0.3   # per unit log size, London, per year
 SD_SAT_TRUST, SD_SAT_YEAR = 1.8, 1.0               # persistent trust part and yearly noise of satisfaction
-SD_LOG_SIZE = 0.40                                  # between-trust SD of log staff headcount within type
-#: Negative-binomial dispersion (NB2 alpha) of MRSA counts, trust-year gamma heterogeneity.
-MRSA_ALPHA = 0.15
-#: MRSA per 10,000 bed days, by year (national); 2007 calibrated to about 1.3, falling after.
-MRSA_RATE = {2005: 1.55, 2006: 1.48, 2007: 1.30, 2008: 0.95, 2009: 0.68}
-HSMR_TREND = -0.025              # national log HSMR change per year (HSMR is rebased each year)
-SD_HSMR_TRUST = 0.042            # scale of the persistent t(3) trust effect on log HSMR
-HSMR_T_DF = 3
-HSMR_SKEW = 1.25                 # trust effects above zero stretched by this factor, below shrunk by its inverse
-SD_HSMR_YEAR = 0.030             # year-to-year noise of log HSMR
+#: MRSA: gamma heterogeneity (NB2 alpha) persistent by trust and fresh each trust-year.
+MRSA_ALPHA_TRUST = 0.10
+MRSA_ALPHA = 0.10
+#: MRSA per 10,000 bed days, by year (national); 2007 is the quoted rate, falling after.
+MRSA_RATE = {2005: 1.60, 2006: 1.50, 2007: 1.34, 2008: 0.95, 2009: 0.68}
+BED_DAYS_PER_STAFF = 60.0
+#: Deaths: expected deaths per member of staff (before rebasing), and the SD of log expected around it.
+EXPECTED_DEATHS_PER_STAFF = 0.35
+SD_LOG_EXPECTED = 0.10
+HSMR_TREND = -0.025              # national log HSMR change per year (rebased away each year)
+SD_HSMR_TRUST = 0.055            # scale b of the persistent trust effect: Laplace(0, b), stretched above zero
+HSMR_SKEW = 1.12                 # trust effects above zero stretched by this factor, below shrunk by its inverse
+SD_HSMR_YEAR = 0.025             # year-to-year noise of the latent log HSMR (beside the Poisson noise of deaths)
 HSMR_SIZE = -0.015               # log HSMR per unit of log staff headcount
 HSMR_REGION = {"london": -0.04, "south": -0.01, "midlands_east": 0.01, "north": 0.03}
 ABSENCE_MEAN = {"acute": 4.1, "mental_health": 4.8, "ambulance": 5.6, "primary_care": 4.2}
 TURNOVER_MEAN = {"acute": 10.5, "mental_health": 11.5, "ambulance": 7.5, "primary_care": 13.0}
+AHC_TYPE_EFFECT = {"acute": 0.0, "mental_health": 0.3, "ambulance": -0.3, "primary_care": -0.5}
 
 # --- other staff-survey measures: correlation with engagement (same trust-year) ------------------
-#: name -> (mean, between-trust SD, correlation with engagement, decimals)
+#: name -> (mean, between-trust SD, correlation with true engagement, decimals)
 STAFF_MEASURES = {
     "manager_support": (3.62, 0.10, 0.75, 3),
     "appraisal_well_structured_pct": (33.0, 5.0, 0.65, 1),
@@ -124,27 +128,22 @@ STAFF_MEASURES = {
 # --- respondent-level sample (multilevel model) --------------------------------------------------
 N_RESPONDENT_TRUSTS = 60
 N_RESPONDENTS = 25
-HR_INTERCEPT = 2.70
 #: True within-trust effects on a respondent's engagement score.
 HR_BETA = {"appraisal_well_structured": 0.20, "manager_support": 0.30, "contribute_improvements": 0.25}
-SD_TRUST_ENGAGEMENT = 0.20       # SD of the trust random intercept
-SD_RESPONDENT_ENGAGEMENT = 0.55  # SD of the respondent residual
-ICC = SD_TRUST_ENGAGEMENT**2 / (SD_TRUST_ENGAGEMENT**2 + SD_RESPONDENT_ENGAGEMENT**2)
+#: Each trust's rate of each HR practice: its mean, and the SD of its part unrelated to engagement.
+HR_RATE = {"appraisal_well_structured": (0.33, 0.08), "manager_support": (3.60, 0.15),
+           "contribute_improvements": (0.65, 0.08)}
+MANAGER_SUPPORT_CONCENTRATION = 5.0  # a respondent's score is 1 + 4 x Beta with this concentration
+SD_RESPONDENT_ENGAGEMENT = 0.55      # SD of the respondent residual before truncation to the 1-5 scale
 
 FILES = {"panel": "engagement_trust_panel.csv", "respondents": "engagement_respondents.csv"}
 PANEL_COLUMNS = (
     ["trust_id", "trust_type", "region", "year", "staff_headcount", "engagement",
      "motivation", "involvement", "advocacy"] + list(STAFF_MEASURES)
-    + ["hsmr", "inpatient_satisfaction", "inpatient_enough_nurses_pct", "inpatient_info_privacy_respect",
-       "mrsa_cases", "bed_days", "sickness_absence_pct", "turnover_pct", "ahc_quality", "ahc_resources"]
+    + ["observed_deaths", "expected_deaths", "hsmr", "inpatient_satisfaction", "inpatient_enough_nurses_pct",
+       "inpatient_info_privacy_respect", "mrsa_cases", "bed_days", "sickness_absence_pct", "turnover_pct",
+       "ahc_quality", "ahc_resources"]
 )
-
-
-def ahc_shares() -> dict:
-    """Annual Health Check shares as printed (percent, worst category first), from data/published."""
-    facts = facts_table().set_index("fact_id")["value"]
-    return {(o, y): tuple(float(facts[f"{o}_{y}_{c}"]) for c in AHC_CATEGORIES)
-            for o in ("ahc_quality", "ahc_resources") for y in AHC_YEARS}
 
 
 def facts_table() -> pd.DataFrame:
@@ -154,169 +153,160 @@ def facts_table() -> pd.DataFrame:
     return pd.read_csv(PUBLISHED / "engagement_outcome_facts.csv")
 
 
+def ahc_shares() -> dict:
+    """Annual Health Check shares as printed at launch (percent, worst category first), from data/published."""
+    facts = facts_table().set_index("fact_id")["value"]
+    return {(o, y): tuple(float(facts[f"{o}_{y}_{c}"]) for c in AHC_CATEGORIES)
+            for o in ("ahc_quality", "ahc_resources") for y in AHC_YEARS}
+
+
 def time_var(year) -> np.ndarray:
     """Years since 2007 (the centre of 2005-2009), the time scale of the growth model."""
     return np.asarray(year, dtype=float) - 2007.0
 
 
-def engagement_variance(year: int) -> float:
-    """Variance of a trust's engagement around its type mean in ``year`` (within region and size)."""
-    return SD_LEVEL**2 + time_var(year) ** 2 * SD_GROWTH**2 + SD_FLUCTUATION**2
+def streams(seed: int) -> dict[str, np.random.Generator]:
+    """One independent generator per part of the simulation (:data:`PARTS`), all from ``seed``."""
+    children = np.random.SeedSequence(seed).spawn(len(PARTS))
+    return {part: np.random.default_rng(child) for part, child in zip(PARTS, children)}
 
 
-def hsmr_trust_effect_variance() -> float:
-    """Variance of the persistent trust effect on log HSMR (a t(3) draw stretched above zero)."""
-    nu, k = HSMR_T_DF, HSMR_SKEW
-    second = nu / (nu - 2) / 2 * (k**2 + k**-2)              # E[(k u)^2; u > 0] + E[(u / k)^2; u < 0]
-    half_mean = np.sqrt(nu) / np.pi if nu == 3 else np.nan   # E[u; u > 0] for t(3)
-    first = (k - 1 / k) * half_mean
-    return SD_HSMR_TRUST**2 * (second - first**2)
+def _check_counts(type_counts: dict | None) -> dict:
+    counts = TRUST_TYPES if type_counts is None else dict(type_counts)
+    unknown = set(counts) - set(TRUST_TYPES)
+    if unknown:
+        raise KeyError(f"unknown trust type(s) {sorted(unknown)}; known: {list(TRUST_TYPES)}")
+    return counts
 
 
-def _loadings(beta: float, years=YEARS) -> tuple[np.ndarray, np.ndarray]:
-    """Engagement (E) and log HSMR (Y) of an acute trust in each year as linear maps of independent
-    unit-variance components ``[c, level rest, growth, w_2005.., e_2005.., trust effect]``.
-
-    Size and region are left out: they are independent of everything else and every model
-    controls for them, so they change no estimator's limit.
-    """
-    t = time_var(years)
-    T = len(years)
-    K = 3 + 2 * T + 1
-    E, Y = np.zeros((T, K)), np.zeros((T, K))
-    d = CONFOUNDER_ON_ENGAGEMENT
-    E[:, 0] = -d
-    E[:, 1] = np.sqrt(SD_LEVEL**2 - d**2)
-    E[:, 2] = SD_GROWTH * t
-    E[np.arange(T), 3 + np.arange(T)] = SD_FLUCTUATION
-    Y[:] = beta * E
-    Y[:, 0] += CONFOUNDER_ON_HSMR
-    Y[np.arange(T), 3 + T + np.arange(T)] = SD_HSMR_YEAR
-    Y[:, -1] = np.sqrt(hsmr_trust_effect_variance())
-    return E, Y
-
-
-def _quasi_demeaned_slope(E: np.ndarray, Y: np.ndarray, theta: float) -> float:
-    """Limit of the pooled slope of ``Y_t - theta Ybar`` on ``E_t - theta Ebar`` (year effects removed)."""
-    Eq, Yq = E - theta * E.mean(0), Y - theta * Y.mean(0)
-    return float(np.sum(Eq * Yq) / np.sum(Eq * Eq))
-
-
-def hsmr_truths(beta_hsmr: float | None = None, years=YEARS) -> dict[str, float]:
-    """What each estimator of log HSMR on engagement converges to, from the generating model.
-
-    Computed exactly from the model's second moments (no simulation). ``causal``: the
-    within-trust slope (entity and year fixed effects recover it). ``cross_section_<year>``:
-    one year's regression (confounded by the unmeasured trust characteristic). ``between``:
-    trust means on trust means. ``pooled``: all trust-years with year effects. ``random``:
-    random-effects GLS with the variance components linearmodels estimates. ``pooled_lag`` and
-    ``pooled_lag_prior``: pooled with the previous year's log HSMR as a control (its engagement
-    slope and the prior's coefficient). ``growth_intercept`` and ``growth_slope``: effects of the
-    latent level (2007) and growth of engagement on 2009 log HSMR in the latent growth model.
-    """
-    b = BETA["log_hsmr"] if beta_hsmr is None else beta_hsmr
-    E, Y = _loadings(b, years)
-    T = len(years)
-    out = {"causal": b}
-    for k, y in enumerate(years):
-        out[f"cross_section_{y}"] = float(E[k] @ Y[k] / (E[k] @ E[k]))
-    out["pooled"] = _quasi_demeaned_slope(E, Y, 0.0)
-    Eb, Yb = E.mean(0), Y.mean(0)
-    out["between"] = float(Eb @ Yb / (Eb @ Eb))
-    # random effects: theta from the within residual variance and the between residual variance
-    sigma2_e = SD_HSMR_YEAR**2
-    between_resid = float(Yb @ Yb - (Eb @ Yb) ** 2 / (Eb @ Eb))
-    sigma2_u = max(0.0, between_resid - sigma2_e / T)
-    theta = 1 - np.sqrt(sigma2_e / (T * sigma2_u + sigma2_e))
-    out["random"] = _quasi_demeaned_slope(E, Y, theta)
-    out["random_theta"] = float(theta)
-    # pooled with last year's log HSMR: normal equations summed over the years with a prior
-    xx, xy = np.zeros((2, 2)), np.zeros(2)
-    for k in range(1, T):
-        X = np.vstack([E[k], Y[k - 1]])
-        xx += X @ X.T
-        xy += X @ Y[k]
-    coef = np.linalg.solve(xx, xy)
-    out["pooled_lag"], out["pooled_lag_prior"] = float(coef[0]), float(coef[1])
-    d, g = CONFOUNDER_ON_ENGAGEMENT, CONFOUNDER_ON_HSMR
-    out["growth_intercept"] = b - g * d / SD_LEVEL**2
-    out["growth_slope"] = float(b * time_var(max(years)))
-    return out
-
-
-def hsmr_engagement_correlation(year: int = 2009, beta_hsmr: float | None = None) -> float:
-    """Population Pearson correlation of engagement with log HSMR among acute trusts in ``year``."""
-    b = BETA["log_hsmr"] if beta_hsmr is None else beta_hsmr
-    E, Y = _loadings(b, YEARS)
-    k = YEARS.index(year)
-    p = np.asarray(REGION_PROBS)
-    region = np.array([HSMR_REGION[r] for r in REGIONS])
-    var_y = Y[k] @ Y[k] + (HSMR_SIZE * SD_LOG_SIZE) ** 2 + p @ region**2 - (p @ region) ** 2
-    return float(E[k] @ Y[k] / np.sqrt((E[k] @ E[k]) * var_y))
-
-
-def correlation_truths(staff: list[str], patient: list[str], year: int = 2009) -> pd.DataFrame:
-    """Population correlations, among acute trusts in one year, of staff measures with inpatient measures.
-
-    Exact under the generating model (rounding of the stored values ignored). Staff measures are
-    ``engagement`` or a key of ``STAFF_MEASURES``; inpatient measures ``inpatient_satisfaction``,
-    ``inpatient_enough_nurses_pct`` or ``inpatient_info_privacy_respect``.
-    Returns ``staff_measure, patient_measure, truth``.
-    """
-    v_e = engagement_variance(year)
-    s0 = np.sqrt(SD_LEVEL**2 + SD_FLUCTUATION**2)  # the generator's scale of z_e
-    v_z = v_e / s0**2                             # var(z_e) in this year
-    rho = {k: v[2] for k, v in STAFF_MEASURES.items()}
-
-    def z_var(m):   # variance of a standardised staff measure, (X - mean) / sd
-        return rho[m] ** 2 * v_z + 1 - rho[m] ** 2
-
-    def cov_z(m, n):  # covariance of two standardised staff measures
-        return z_var(m) if m == n else rho[m] * rho[n] * v_z
-
-    # each inpatient measure as (coefficient on engagement deviation, coefficient on work-pressure z, other variance)
-    p_london = REGION_PROBS[REGIONS.index("london")]
-    sat_other = ((SAT_SIZE * SD_LOG_SIZE) ** 2 + SAT_LONDON**2 * p_london * (1 - p_london) + SD_SAT_TRUST**2
-                 + SD_SAT_YEAR**2)
-    patients = {"inpatient_satisfaction": (BETA["inpatient_satisfaction"], 0.0, sat_other)}
-    for k, sd in SD_INPATIENT_NOISE.items():
-        patients[k] = (0.0, BETA_WORK_PRESSURE[k], sd**2)
-    rows = []
-    for s in staff:
-        if s != "engagement" and s not in STAFF_MEASURES:
-            raise KeyError(f"unknown staff measure {s!r}")
-        for p in patient:
-            if p not in patients:
-                raise KeyError(f"unknown inpatient measure {p!r}; known: {list(patients)}")
-            a_e, a_wp, other = patients[p]
-            var_p = a_e**2 * v_e + a_wp**2 * z_var("work_pressure") + other
-            if s == "engagement":
-                var_s = v_e
-                cov = a_e * v_e + a_wp * rho["work_pressure"] * v_e / s0
-            else:
-                var_s = z_var(s)  # in standardised units
-                cov = a_e * rho[s] * v_e / s0 + a_wp * cov_z(s, "work_pressure")
-            rows.append({"staff_measure": s, "patient_measure": p, "truth": cov / np.sqrt(var_s * var_p)})
-    return pd.DataFrame(rows)
-
-
-def _trusts(rng: np.random.Generator, counts: dict[str, int]) -> pd.DataFrame:
+def draw_trusts(rng: np.random.Generator, counts: dict[str, int]) -> pd.DataFrame:
+    """Trusts with their type, region, log size and the persistent parts of the model."""
     rows = [(f"{TYPE_PREFIX[t]}{i:03d}", t) for t, k in counts.items() for i in range(1, k + 1)]
     trusts = pd.DataFrame(rows, columns=["trust_id", "trust_type"])
     n = len(trusts)
     trusts["region"] = rng.choice(REGIONS, size=n, p=REGION_PROBS)
-    size_mean = trusts["trust_type"].map({"acute": 8.3, "mental_health": 7.7, "ambulance": 7.8,
-                                          "primary_care": 7.2})
-    trusts["log_size"] = size_mean + SD_LOG_SIZE * rng.standard_normal(n)
-    trusts["c"] = rng.standard_normal(n)  # unmeasured trust characteristic, never written out
+    trusts["log_size"] = trusts["trust_type"].map(LOG_SIZE_MEAN) + SD_LOG_SIZE * rng.standard_normal(n)
+    trusts["c"] = rng.standard_normal(n)  # the unmeasured characteristic, never written out
     trusts["level"] = -CONFOUNDER_ON_ENGAGEMENT * trusts["c"] + np.sqrt(
         SD_LEVEL**2 - CONFOUNDER_ON_ENGAGEMENT**2) * rng.standard_normal(n)
     trusts["growth"] = SD_GROWTH * rng.standard_normal(n)
-    # persistent trust effect on log HSMR: heavy-tailed t, stretched above zero (HSMR is right-skewed)
-    u = rng.standard_t(HSMR_T_DF, n)
-    trusts["hsmr_trust"] = SD_HSMR_TRUST * np.where(u > 0, HSMR_SKEW, 1 / HSMR_SKEW) * u
+    # persistent trust effect on log HSMR: Laplace (heavier tails than normal, every moment finite),
+    # stretched above zero (HSMR is right-skewed)
+    u = rng.laplace(0.0, SD_HSMR_TRUST, n)
+    trusts["hsmr_trust"] = np.where(u > 0, HSMR_SKEW, 1 / HSMR_SKEW) * u
     trusts["sat_trust"] = SD_SAT_TRUST * rng.standard_normal(n)
+    trusts["absence_trust"] = 0.35 * rng.standard_normal(n)
+    trusts["turnover_trust"] = 1.2 * rng.standard_normal(n)
+    trusts["mrsa_trust"] = rng.gamma(1 / MRSA_ALPHA_TRUST, MRSA_ALPHA_TRUST, n)
     return trusts
+
+
+def engagement_step(panel: pd.DataFrame, rng: np.random.Generator, noise: np.random.Generator,
+                    sampling_sd: float) -> pd.DataFrame:
+    """True engagement, the survey's measurement of it (three dimensions that average to the overall
+    score) and ``e_dev``, the true deviation from the type mean and national trend that outcomes depend on."""
+    m, t = len(panel), time_var(panel["year"])
+    trend = panel["trust_type"].map(ENGAGEMENT_MEAN).to_numpy() + ENGAGEMENT_TREND * t
+    fluctuation = SD_FLUCTUATION * rng.standard_normal(m)
+    dev = SD_DIMENSION * rng.standard_normal((m, 3))
+    dev -= dev.mean(axis=1, keepdims=True)
+    true = trend + panel["level"].to_numpy() + panel["growth"].to_numpy() * t + fluctuation
+    offsets = np.array(list(DIMENSION_OFFSET.values()))
+
+    def scored(value):  # what the survey would store for a trust whose score is ``value``
+        dims = np.round(value[:, None] + offsets + dev, 3)
+        return dims, np.round(dims.mean(axis=1), 3)
+
+    error = sampling_sd * noise.standard_normal(m) if sampling_sd > 0 else np.zeros(m)
+    dims, stored = scored(true + error)
+    for k, name in enumerate(DIMENSION_OFFSET):
+        panel[name] = dims[:, k]
+    panel["engagement"] = stored
+    # the truth is the score the survey would store without sampling error, so that with none the outcomes follow
+    # the stored score exactly, and adding error changes the measurement only
+    panel["e_dev"] = (stored if sampling_sd == 0 else scored(true)[1]) - trend
+    return panel
+
+
+def staff_step(panel: pd.DataFrame, rng: np.random.Generator, n_trusts: int) -> pd.DataFrame:
+    """Other staff measures: a persistent trust part (80% of their own variance) and a yearly part,
+    correlated with true engagement."""
+    z_e = (panel["e_dev"] / np.sqrt(SD_LEVEL**2 + SD_FLUCTUATION**2)).to_numpy()
+    n_years = len(panel) // n_trusts
+    for name, (mean, sd, rho, dec) in STAFF_MEASURES.items():
+        own = (np.sqrt(0.8) * np.repeat(rng.standard_normal(n_trusts), n_years)
+               + np.sqrt(0.2) * rng.standard_normal(len(panel)))
+        panel[name] = np.round(mean + sd * (rho * z_e + np.sqrt(1 - rho**2) * own), dec)
+    return panel
+
+
+def hsmr_step(panel: pd.DataFrame, rng: np.random.Generator, beta_hsmr: float) -> pd.DataFrame:
+    """Observed and expected deaths of acute trusts and their ratio (HSMR, 100 = expected nationally)."""
+    acute = (panel["trust_type"] == "acute").to_numpy()
+    m, t = len(panel), time_var(panel["year"])
+    latent = (HSMR_TREND * t + beta_hsmr * panel["e_dev"] + CONFOUNDER_ON_HSMR * panel["c"]
+              + HSMR_SIZE * (panel["log_size"] - 8.0) + panel["region"].map(HSMR_REGION) + panel["hsmr_trust"]
+              + SD_HSMR_YEAR * rng.standard_normal(m)).to_numpy()
+    raw_expected = EXPECTED_DEATHS_PER_STAFF * np.exp(panel["log_size"].to_numpy()
+                                                      + SD_LOG_EXPECTED * rng.standard_normal(m))
+    year = panel["year"].to_numpy()
+    centred = latent.copy()
+    for y in np.unique(year):  # each year's expected deaths follow the national death rate
+        sel = acute & (year == y)
+        centred[sel] -= latent[sel].mean()
+    observed = rng.poisson(np.where(acute, raw_expected * np.exp(centred), 0.0))
+    expected = raw_expected.copy()
+    for y in np.unique(year):  # rebase: national observed = national expected, so the national HSMR is 100
+        sel = acute & (year == y)
+        expected[sel] *= observed[sel].sum() / raw_expected[sel].sum()
+    expected = np.round(expected, 1)
+    panel["observed_deaths"] = np.where(acute, observed, np.nan)
+    panel["expected_deaths"] = np.where(acute, expected, np.nan)
+    panel["hsmr"] = np.where(acute, np.round(100 * observed / np.where(acute, expected, 1.0), 1), np.nan)
+    return panel
+
+
+def inpatient_step(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Inpatient survey scores of acute trusts: satisfaction from engagement, two items from work pressure."""
+    acute = (panel["trust_type"] == "acute").to_numpy()
+    m, t = len(panel), time_var(panel["year"])
+    sat = (INPATIENT_MEAN["inpatient_satisfaction"] + BETA["inpatient_satisfaction"] * panel["e_dev"]
+           + SAT_SIZE * (panel["log_size"] - 8.0) + SAT_LONDON * (panel["region"] == "london") + SAT_TREND * t
+           + panel["sat_trust"] + SD_SAT_YEAR * rng.standard_normal(m))
+    panel["inpatient_satisfaction"] = np.where(acute, np.round(sat, 1), np.nan)
+    wp = STAFF_MEASURES["work_pressure"]
+    wp_z = (panel["work_pressure"] - wp[0]) / wp[1]
+    for k in ("inpatient_enough_nurses_pct", "inpatient_info_privacy_respect"):
+        score = INPATIENT_MEAN[k] + BETA_WORK_PRESSURE[k] * wp_z + SD_INPATIENT_NOISE[k] * rng.standard_normal(m)
+        panel[k] = np.where(acute, np.round(score, 1), np.nan)
+    return panel
+
+
+def mrsa_step(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """MRSA cases of acute trusts with bed days as exposure: Poisson with gamma heterogeneity by trust
+    (persistent) and by trust-year."""
+    acute = (panel["trust_type"] == "acute").to_numpy()
+    m = len(panel)
+    bed_days = np.round(np.exp(panel["log_size"] + np.log(BED_DAYS_PER_STAFF) + 0.15 * rng.standard_normal(m)), -2)
+    rate = panel["year"].map(MRSA_RATE) / 1e4 * np.exp(BETA["log_mrsa_rate"] * panel["e_dev"])
+    mu = (rate * bed_days).to_numpy() * panel["mrsa_trust"].to_numpy() * rng.gamma(1 / MRSA_ALPHA, MRSA_ALPHA, m)
+    cases = rng.poisson(mu)
+    panel["bed_days"] = np.where(acute, bed_days, np.nan)
+    panel["mrsa_cases"] = np.where(acute, cases, np.nan)
+    return panel
+
+
+def staff_outcomes_step(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Sickness absence and turnover of every trust."""
+    m, t = len(panel), time_var(panel["year"])
+    size_c, ttype, region = panel["log_size"] - 8.0, panel["trust_type"], panel["region"]
+    absence = (ttype.map(ABSENCE_MEAN) - 0.04 * t + BETA["sickness_absence_pct"] * panel["e_dev"] + 0.15 * size_c
+               + 0.2 * (region == "north") + panel["absence_trust"] + 0.2 * rng.standard_normal(m))
+    turnover = (ttype.map(TURNOVER_MEAN) + BETA["turnover_pct"] * panel["e_dev"] - 0.5 * size_c
+                + 1.0 * (region == "london") + panel["turnover_trust"] + 0.8 * rng.standard_normal(m))
+    panel["sickness_absence_pct"] = np.round(absence, 2)
+    panel["turnover_pct"] = np.round(turnover, 1)
+    return panel
 
 
 def _cut(latent: np.ndarray, shares) -> np.ndarray:
@@ -326,165 +316,172 @@ def _cut(latent: np.ndarray, shares) -> np.ndarray:
     return np.asarray(AHC_CATEGORIES, dtype=object)[np.searchsorted(cuts, latent)]
 
 
-def simulate(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None,
-             type_counts: dict | None = None) -> dict[str, pd.DataFrame]:
+def ratings_step(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Annual Health Check ratings: an ordinal logit on a latent scale, cut at the printed shares each year."""
+    m, shares = len(panel), ahc_shares()
+    year = panel["year"].to_numpy()
+    for outcome in ("ahc_quality", "ahc_resources"):
+        latent = (BETA[outcome] * panel["e_dev"] + panel["trust_type"].map(AHC_TYPE_EFFECT)
+                  + 0.3 * (panel["log_size"] - 8.0) + rng.logistic(size=m)).to_numpy()
+        rating = np.full(m, np.nan, dtype=object)
+        for y in AHC_YEARS:
+            sel = year == y
+            rating[sel] = _cut(latent[sel], shares[(outcome, y)])
+        panel[outcome] = rating
+    return panel
+
+
+def simulate(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None, type_counts: dict | None = None,
+             sampling_sd: float = SAMPLING_SD) -> dict[str, pd.DataFrame]:
     """Simulate the trust panel and the respondent sample.
 
     Parameters
     ----------
     seed : int
-        Seed of the ``numpy.random.default_rng`` that drives every draw.
+        Seed of the independent streams (:func:`streams`) that drive every draw.
     beta_hsmr : float, optional
-        Causal within-trust slope of log HSMR on engagement (default ``BETA["log_hsmr"]``).
+        Causal within-trust slope of log HSMR on true engagement (default ``BETA["log_hsmr"]``).
     type_counts : dict, optional
         Trusts by type (default ``TRUST_TYPES``).
+    sampling_sd : float
+        SD of the survey's sampling error on each trust's engagement score (default none).
 
     Returns
     -------
     dict
         ``{"panel": DataFrame, "respondents": DataFrame}`` with the columns of the committed files.
     """
-    b_hsmr = BETA["log_hsmr"] if beta_hsmr is None else beta_hsmr
-    counts = TRUST_TYPES if type_counts is None else type_counts
-    unknown = set(counts) - set(TRUST_TYPES)
-    if unknown:
-        raise KeyError(f"unknown trust type(s) {sorted(unknown)}; known: {list(TRUST_TYPES)}")
-    rng = np.random.default_rng(seed)
-    trusts = _trusts(rng, counts)
-    n, years = len(trusts), np.array(YEARS)
-    panel = trusts.loc[trusts.index.repeat(len(years))].reset_index(drop=True)
-    panel["year"] = np.tile(years, n)
-    m = len(panel)
-    t = time_var(panel["year"])
-    ttype = panel["trust_type"]
-    is_acute = (ttype == "acute").to_numpy()
-
-    # engagement: three dimensions that average exactly to the overall score
-    e_true = (ttype.map(ENGAGEMENT_MEAN) + ENGAGEMENT_TREND * t + panel["level"] + panel["growth"] * t
-              + SD_FLUCTUATION * rng.standard_normal(m)).to_numpy()
-    dev = SD_DIMENSION * rng.standard_normal((m, 3))
-    dev -= dev.mean(axis=1, keepdims=True)
-    dims = np.round(e_true[:, None] + np.array(list(DIMENSION_OFFSET.values())) + dev, 3)
-    for k, name in enumerate(DIMENSION_OFFSET):
-        panel[name] = dims[:, k]
-    panel["engagement"] = np.round(dims.mean(axis=1), 3)
-    e_dev = panel["engagement"] - ttype.map(ENGAGEMENT_MEAN) - ENGAGEMENT_TREND * t
-    z_e = (e_dev / np.sqrt(SD_LEVEL**2 + SD_FLUCTUATION**2)).to_numpy()
-
-    # other staff measures: persistent trust part (80% of variance) and a yearly part, correlated with engagement
-    for name, (mean, sd, rho, dec) in STAFF_MEASURES.items():
-        own = np.sqrt(0.8) * np.repeat(rng.standard_normal(n), len(years)) + np.sqrt(0.2) * rng.standard_normal(m)
-        panel[name] = np.round(mean + sd * (rho * z_e + np.sqrt(1 - rho**2) * own), dec)
-    wp_z = ((panel["work_pressure"] - STAFF_MEASURES["work_pressure"][0]) / STAFF_MEASURES["work_pressure"][1])
-
-    size_c = panel["log_size"] - 8.0
+    counts = _check_counts(type_counts)
+    if not sampling_sd >= 0:
+        raise ValueError(f"sampling_sd must be zero or positive, not {sampling_sd!r}")
+    rng = streams(seed)
+    trusts = draw_trusts(rng["trusts"], counts)
+    n = len(trusts)
+    panel = trusts.loc[trusts.index.repeat(len(YEARS))].reset_index(drop=True)
+    panel["year"] = np.tile(np.array(YEARS), n)
     panel["staff_headcount"] = np.round(np.exp(panel["log_size"])).astype(int)
-    region = panel["region"]
-
-    # HSMR (acute only): causal effect of current engagement plus the unmeasured characteristic
-    log_hsmr = (HSMR_TREND * t + b_hsmr * e_dev + CONFOUNDER_ON_HSMR * panel["c"] + HSMR_SIZE * size_c
-                + region.map(HSMR_REGION) + panel["hsmr_trust"] + SD_HSMR_YEAR * rng.standard_normal(m))
-    # rebase each year so that the average acute trust is 100 (HSMR: 100 = expected deaths)
-    log_hsmr = log_hsmr - log_hsmr[is_acute].groupby(panel.loc[is_acute, "year"]).transform("mean").reindex(
-        panel.index).fillna(0)
-    panel["hsmr"] = np.where(is_acute, np.round(100 * np.exp(log_hsmr), 1), np.nan)
-
-    # inpatient survey (acute only)
-    sat = (INPATIENT_MEAN["inpatient_satisfaction"] + BETA["inpatient_satisfaction"] * e_dev + SAT_SIZE * size_c
-           + SAT_LONDON * (region == "london") + SAT_TREND * t + panel["sat_trust"]
-           + SD_SAT_YEAR * rng.standard_normal(m))
-    nurses, ipr = (INPATIENT_MEAN[k] + BETA_WORK_PRESSURE[k] * wp_z + SD_INPATIENT_NOISE[k] * rng.standard_normal(m)
-                   for k in ("inpatient_enough_nurses_pct", "inpatient_info_privacy_respect"))
-    panel["inpatient_satisfaction"] = np.where(is_acute, np.round(sat, 1), np.nan)
-    panel["inpatient_enough_nurses_pct"] = np.where(is_acute, np.round(nurses, 1), np.nan)
-    panel["inpatient_info_privacy_respect"] = np.where(is_acute, np.round(ipr, 1), np.nan)
-
-    # MRSA (acute only): NB2 counts with bed days as exposure
-    bed_days = np.round(np.exp(panel["log_size"] + np.log(60.0) + 0.15 * rng.standard_normal(m)), -2)
-    rate = panel["year"].map(MRSA_RATE) / 1e4 * np.exp(BETA["log_mrsa_rate"] * e_dev)
-    mu = (rate * bed_days).to_numpy()
-    hetero = rng.gamma(1 / MRSA_ALPHA, MRSA_ALPHA, m)
-    cases = rng.poisson(mu * hetero)
-    panel["bed_days"] = np.where(is_acute, bed_days, np.nan)
-    panel["mrsa_cases"] = np.where(is_acute, cases, np.nan)
-
-    # staff outcomes (all trusts)
-    absence = (ttype.map(ABSENCE_MEAN) - 0.04 * t + BETA["sickness_absence_pct"] * e_dev + 0.15 * size_c
-               + 0.2 * (region == "north") + 0.35 * np.repeat(rng.standard_normal(n), len(years))
-               + 0.2 * rng.standard_normal(m))
-    turnover = (ttype.map(TURNOVER_MEAN) + BETA["turnover_pct"] * e_dev - 0.5 * size_c
-                + 1.0 * (region == "london") + 1.2 * np.repeat(rng.standard_normal(n), len(years))
-                + 0.8 * rng.standard_normal(m))
-    panel["sickness_absence_pct"] = np.round(absence, 2)
-    panel["turnover_pct"] = np.round(turnover, 1)
-
-    # Annual Health Check: ordinal logit on a latent scale, cut at the printed shares
-    type_effect = {"acute": 0.0, "mental_health": 0.3, "ambulance": -0.3, "primary_care": -0.5}
-    shares = ahc_shares()
-    for outcome in ("ahc_quality", "ahc_resources"):
-        latent = (BETA[outcome] * e_dev + ttype.map(type_effect) + 0.3 * size_c
-                  + rng.logistic(size=m)).to_numpy()
-        rating = np.full(m, np.nan, dtype=object)
-        for y in AHC_YEARS:
-            sel = (panel["year"] == y).to_numpy()
-            rating[sel] = _cut(latent[sel], shares[(outcome, y)])
-        panel[outcome] = rating
-
+    panel = engagement_step(panel, rng["engagement"], rng["sampling"], sampling_sd)
+    panel = staff_step(panel, rng["staff"], n)
+    panel = hsmr_step(panel, rng["hsmr"], BETA["log_hsmr"] if beta_hsmr is None else beta_hsmr)
+    panel = inpatient_step(panel, rng["inpatient"])
+    panel = mrsa_step(panel, rng["mrsa"])
+    panel = staff_outcomes_step(panel, rng["staff_outcomes"])
+    panel = ratings_step(panel, rng["ratings"])
+    last = panel.loc[panel["year"] == 2009].set_index("trust_id")
+    true_2009 = last["trust_type"].map(ENGAGEMENT_MEAN) + ENGAGEMENT_TREND * time_var(2009) + last["e_dev"]
+    respondents = draw_respondents(rng["respondents"], true_2009, counts)
     panel = panel[PANEL_COLUMNS].sort_values(["trust_id", "year"], ignore_index=True)
-    return {"panel": panel, "respondents": _respondents(rng, trusts)}
+    return {"panel": panel, "respondents": respondents}
 
 
-def _respondents(rng: np.random.Generator, trusts: pd.DataFrame) -> pd.DataFrame:
-    k, n = min(N_RESPONDENT_TRUSTS, len(trusts)), N_RESPONDENTS  # fewer when a reader simulates few trusts
-    chosen = np.sort(rng.choice(len(trusts), size=k, replace=False))
-    ids = trusts["trust_id"].to_numpy()[chosen]
-    u = SD_TRUST_ENGAGEMENT * rng.standard_normal(k)
-    # each trust's appraisal and involvement rates differ; the random intercept is independent of them
-    p_app = np.clip(0.33 + 0.10 * rng.standard_normal(k), 0.05, 0.95)
-    p_con = np.clip(0.65 + 0.10 * rng.standard_normal(k), 0.05, 0.95)
-    app = (rng.random((k, n)) < p_app[:, None]).astype(int)
-    con = (rng.random((k, n)) < p_con[:, None]).astype(int)
-    ms = np.round(np.clip(3.6 + 0.8 * rng.standard_normal((k, n)), 1.0, 5.0), 2)
-    eng = (HR_INTERCEPT + HR_BETA["appraisal_well_structured"] * app + HR_BETA["manager_support"] * ms
-           + HR_BETA["contribute_improvements"] * con + u[:, None]
-           + SD_RESPONDENT_ENGAGEMENT * rng.standard_normal((k, n)))
-    out = pd.DataFrame({
+# --- the respondent sample ----------------------------------------------------------------------------
+
+def hr_rate_loadings(v_engagement: float) -> dict[str, float]:
+    """How strongly each trust's HR-practice rate follows its engagement (``c_k`` below).
+
+    A trust's rate of practice *k* is ``m_k + c_k (E_i - mean E) + nu_k``. The ``c_k`` are chosen so that
+    the trust intercept left after the practices, ``E_i - sum_k beta_k rate_k``, is uncorrelated with every
+    rate: then a trust's expected respondent engagement is its panel engagement ``E_i``, the within- and
+    between-trust effects of each practice are both ``HR_BETA``, and the contextual effects are zero.
+    Solving ``c_k V (1 - S) = beta_k var(nu_k)`` with ``S = sum_k beta_k c_k`` gives the root below.
+    """
+    a = sum(HR_BETA[k] ** 2 * HR_RATE[k][1] ** 2 for k in HR_BETA)
+    s = (1 - np.sqrt(1 - 4 * a / v_engagement)) / 2
+    return {k: HR_BETA[k] * HR_RATE[k][1] ** 2 / (v_engagement * (1 - s)) for k in HR_BETA}
+
+
+def engagement_2009_variance(counts: dict[str, int]) -> float:
+    """Variance of true 2009 engagement over trusts of all types in the proportions ``counts``."""
+    w = np.array([counts[t] for t in counts], dtype=float)
+    means = np.array([ENGAGEMENT_MEAN[t] for t in counts])
+    between_types = float(w @ (means - w @ means / w.sum()) ** 2 / w.sum())
+    t = time_var(2009)
+    return SD_LEVEL**2 + t**2 * SD_GROWTH**2 + SD_FLUCTUATION**2 + between_types
+
+
+def hr_practices(rng: np.random.Generator, engagement: np.ndarray, mean_engagement: float,
+                 counts: dict[str, int], n: int) -> tuple[dict, dict]:
+    """Each trust's HR-practice rates (``{practice: (k,) array}``) and its respondents' answers
+    (``{practice: (k, n) array}``): appraisal and contributing are yes/no, manager support a 1-5 score."""
+    c = hr_rate_loadings(engagement_2009_variance(counts))
+    k = len(engagement)
+    rates, answers = {}, {}
+    for name in HR_BETA:
+        mean, sd = HR_RATE[name]
+        rates[name] = mean + c[name] * (engagement - mean_engagement) + sd * rng.standard_normal(k)
+    for name in ("appraisal_well_structured", "contribute_improvements"):
+        p = np.clip(rates[name], 0.01, 0.99)
+        answers[name] = (rng.random((k, n)) < p[:, None]).astype(int)
+    share = np.clip((rates["manager_support"] - 1) / 4, 0.02, 0.98)[:, None]  # mean of a Beta on [1, 5]
+    kappa = MANAGER_SUPPORT_CONCENTRATION
+    answers["manager_support"] = np.round(1 + 4 * rng.beta(share * kappa, (1 - share) * kappa, (k, n)), 2)
+    return rates, answers
+
+
+def respondent_scores(rng: np.random.Generator, predicted: np.ndarray) -> np.ndarray:
+    """Respondents' engagement on the 1-5 scale: the predicted score plus a normal residual truncated
+    symmetrically so that the score stays inside 1-5 (a symmetric truncation keeps its mean at zero, so the
+    predicted score is the expected one)."""
+    room = np.clip(np.minimum(predicted - 1, 5 - predicted), 0, None)
+    tail = ndtr(-room / SD_RESPONDENT_ENGAGEMENT)
+    u = rng.random(predicted.shape)
+    residual = SD_RESPONDENT_ENGAGEMENT * ndtri(tail + u * (1 - 2 * tail))
+    return np.clip(predicted + residual, 1.0, 5.0)
+
+
+def draw_respondents(rng: np.random.Generator, true_2009: pd.Series, counts: dict[str, int]) -> pd.DataFrame:
+    """A sample of trusts (all types) with ``N_RESPONDENTS`` respondents each, whose expected engagement
+    is the trust's true 2009 engagement in the panel."""
+    k, n = min(N_RESPONDENT_TRUSTS, len(true_2009)), N_RESPONDENTS  # fewer when a reader simulates few trusts
+    chosen = np.sort(rng.choice(len(true_2009), size=k, replace=False))
+    ids, engagement = true_2009.index.to_numpy()[chosen], true_2009.to_numpy()[chosen]
+    w = np.array([counts[t] for t in counts], dtype=float)
+    mean_engagement = float(w @ np.array([ENGAGEMENT_MEAN[t] for t in counts]) / w.sum() + ENGAGEMENT_TREND * time_var(2009))
+    rates, answers = hr_practices(rng, engagement, mean_engagement, counts, n)
+    predicted = engagement[:, None] + sum(HR_BETA[p] * (answers[p] - rates[p][:, None]) for p in HR_BETA)
+    scores = respondent_scores(rng, predicted)
+    return pd.DataFrame({
         "trust_id": np.repeat(ids, n),
         "respondent_id": [f"R{i:02d}" for i in range(1, n + 1)] * k,
-        "appraisal_well_structured": app.ravel(),
-        "manager_support": ms.ravel(),
-        "contribute_improvements": con.ravel(),
-        "engagement": np.round(eng.ravel(), 3),
+        "appraisal_well_structured": answers["appraisal_well_structured"].ravel(),
+        "manager_support": answers["manager_support"].ravel(),
+        "contribute_improvements": answers["contribute_improvements"].ravel(),
+        "engagement": np.round(scores.ravel(), 3),
     })
-    return out
 
 
-def teaching_data(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None,
-                  type_counts: dict | None = None) -> dict[str, pd.DataFrame]:
+# --- files ---------------------------------------------------------------------------------------------
+
+def teaching_data(seed: int = DEFAULT_SEED, beta_hsmr: float | None = None, type_counts: dict | None = None,
+                  sampling_sd: float = SAMPLING_SD) -> dict[str, pd.DataFrame]:
     """The committed files (validated) at the defaults, otherwise a fresh simulation in memory."""
-    if seed == DEFAULT_SEED and beta_hsmr in (None, BETA["log_hsmr"]) and type_counts in (None, TRUST_TYPES):
+    default = (seed == DEFAULT_SEED and beta_hsmr in (None, BETA["log_hsmr"])
+               and type_counts in (None, TRUST_TYPES) and sampling_sd == SAMPLING_SD)
+    if default:
         from ..data.datapackage import read
 
         panel = read("engagement_trust_panel")
-        panel["ahc_quality"] = panel["ahc_quality"].replace("", np.nan)
-        panel["ahc_resources"] = panel["ahc_resources"].replace("", np.nan)
+        for col in ("ahc_quality", "ahc_resources"):
+            panel[col] = panel[col].replace("", np.nan)
         return {"panel": panel, "respondents": read("engagement_respondents")}
-    return simulate(seed, beta_hsmr, type_counts)
+    return simulate(seed, beta_hsmr, type_counts, sampling_sd)
+
+
+#: Decimals of each stored float column.
+DECIMALS = {"engagement": 3, "motivation": 3, "involvement": 3, "advocacy": 3, "expected_deaths": 1, "hsmr": 1,
+            "inpatient_satisfaction": 1, "inpatient_enough_nurses_pct": 1, "inpatient_info_privacy_respect": 1,
+            "sickness_absence_pct": 2, "turnover_pct": 1, **{k: v[3] for k, v in STAFF_MEASURES.items()}}
+RESPONDENT_DECIMALS = {"manager_support": 2, "engagement": 3}
 
 
 def to_csv_text(data: pd.DataFrame) -> str:
     """CSV text, byte-stable: floats at fixed decimals, missing values empty."""
     out = data.copy()
-    decimals = {"engagement": 3, "motivation": 3, "involvement": 3, "advocacy": 3, "hsmr": 1,
-                "inpatient_satisfaction": 1, "inpatient_enough_nurses_pct": 1,
-                "inpatient_info_privacy_respect": 1, "sickness_absence_pct": 2, "turnover_pct": 1}
-    decimals.update({k: v[3] for k, v in STAFF_MEASURES.items()})
-    if "respondent_id" in out.columns:
-        decimals = {"manager_support": 2, "engagement": 3}
+    decimals = RESPONDENT_DECIMALS if "respondent_id" in out.columns else DECIMALS
     for col, dec in decimals.items():
         if col in out.columns:
             out[col] = [("" if pd.isna(v) else f"{v:.{dec}f}") for v in out[col]]
-    for col in ("mrsa_cases", "bed_days"):
+    for col in ("observed_deaths", "mrsa_cases", "bed_days"):
         if col in out.columns:
             out[col] = [("" if pd.isna(v) else str(int(v))) for v in out[col]]
     return out.to_csv(index=False, lineterminator="\n")

@@ -23,9 +23,6 @@ import pandas as pd
 COLUMNS = ["claim_id", "substudy", "source", "published", "tolerance", "reproduced", "kind", "status", "note"]
 KINDS = ("by construction", "feasibility", "consistency", "recomputed", "not reproducible")
 STATUSES = ("match", "mismatch", "inconsistent", "not reproducible")
-#: The columns of an earlier form of the scorecard (no kind, no tolerance), still accepted while
-#: chapters move to :func:`claim`; such rows are shown with the kind "unclassified".
-LEGACY_COLUMNS = ["claim_id", "substudy", "source", "published", "reproduced", "status", "note"]
 
 
 def status(ok: bool) -> str:

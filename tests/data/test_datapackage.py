@@ -132,7 +132,9 @@ def test_every_generator_uses_the_seed_rule_and_the_dictionary_says_so():
     assert {g.DEFAULT_SEED for g in GENERATORS} == {DEFAULT_SEED}
     for res in descriptor()["resources"]:
         generator = res["provenance"].get("generator")
-        if generator:
+        if generator and "seeds" in res["provenance"]:  # a run over many simulated studies: seeds 1 to R
+            assert res["provenance"]["seeds"] == f"1-{importlib.import_module(generator).REPLICATES}", res["name"]
+        elif generator:
             assert res["provenance"]["seed"] == importlib.import_module(generator).DEFAULT_SEED, res["name"]
 
 

@@ -123,3 +123,45 @@ def test_marker_bands_follow_the_papers_footnote():
     counts = published.text_counts()
     assert MARKER_BANDS["*"] == (counts.at["p_two_stars", "value"], counts.at["p_one_star", "value"])
     assert MARKER_BANDS["**"][1] == counts.at["p_two_stars", "value"]
+
+
+# --- bad cells and arguments refused by name --------------------------------------------------------------
+
+PUB = pd.DataFrame({"item": ["q1", "q2"], "period_from": [2007, 2007], "period_to": [2008, 2008],
+                    "change": [0.05, 0.02], "marker": ["**", ""], "sd_2007": [0.2, 0.2], "n_trusts": [100, 100],
+                    "decimals": [2, 2]})
+
+
+@pytest.mark.parametrize("col, value, match", [
+    ("change", "abc", r"column 'change' holds 1 value\(s\) that are not numbers, first 'abc' in row 1"),
+    ("change", np.inf, r"column 'change' holds 1 infinite value\(s\), first in row 1"),
+    ("n_trusts", "abc", r"column 'n_trusts' holds 1 value\(s\) that are not numbers, first 'abc' in row 1"),
+    ("n_trusts", np.inf, r"column 'n_trusts' holds 1 infinite value\(s\), first in row 1"),
+    ("decimals", np.nan, r"column 'decimals' has 1 missing value\(s\), first in row 1"),
+    ("n_trusts", 1.5, r"column 'n_trusts' must hold whole numbers; found 1.5 in row 1"),
+])
+def test_marker_correlation_table_refuses_a_bad_cell_by_column_value_and_row(col, value, match):
+    bad = PUB.astype({col: object})
+    bad.loc[1, col] = value
+    with pytest.raises(ValueError, match=match):
+        marker_correlation_table(bad)
+
+
+def test_numeric_text_in_the_published_table_gives_the_same_answer():
+    as_text = PUB.assign(change=PUB.change.astype(str))
+    pd.testing.assert_frame_equal(marker_correlation_table(as_text), marker_correlation_table(PUB))
+
+
+@pytest.mark.parametrize("t", ["abc", np.inf, np.nan])
+def test_implied_correlation_refuses_a_t_that_is_not_a_finite_number(t):
+    with pytest.raises(ValueError, match=r"t must be a finite number, not "):
+        implied_correlation(0.05, 100, t, 0.2)
+
+
+def test_stars_refuses_a_p_outside_zero_one_or_not_a_number():
+    assert [stars(0.001), stars(0.02), stars(0.5), stars(1.0), stars(float("nan"))] == ["**", "*", "", "", ""]
+    for p in (95, -0.5, np.inf):
+        with pytest.raises(ValueError, match=r"p must lie between 0 and 1"):
+            stars(p)
+    with pytest.raises(TypeError, match=r"p must be a number between 0 and 1, not 'abc'"):
+        stars("abc")

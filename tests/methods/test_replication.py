@@ -34,3 +34,25 @@ def test_refuses_tables_without_the_needed_columns():
         survey_table_comparison(pd.DataFrame({"item": ["a"]}), published.survey_tables_long())
     with pytest.raises(ValueError, match="changes must be a pandas DataFrame"):
         survey_table_comparison([1], published.survey_tables_long())
+
+
+def test_bad_cells_in_either_table_are_refused_by_column_value_and_row():
+    pub = published.survey_tables_long()
+    rows = [{"trust_id": f"T{k}", "year": y, "item": i, "value": 3 + 0.1 * k + 0.01 * y * (k + 1)}
+            for i in pub["item"].unique() for k in range(3) for y in published.SURVEY_YEARS]
+    changes = change_table(pd.DataFrame(rows))
+    ok = survey_table_comparison(changes, pub)
+    for col, value, match in (("decimals", "abc", r"column 'decimals' holds 1 value\(s\) that are not numbers, "
+                                                  r"first 'abc' in row 2"),
+                              ("decimals", float("inf"), r"column 'decimals' holds 1 infinite value\(s\), first in row 2"),
+                              ("n_trusts", float("nan"), r"column 'n_trusts' has 1 missing value\(s\), first in row 2"),
+                              ("change", "abc", r"column 'change' holds 1 value\(s\) that are not numbers")):
+        bad = pub.astype({col: object})
+        bad.loc[2, col] = value
+        with pytest.raises(ValueError, match=match):
+            survey_table_comparison(changes, bad)
+    bad = changes.astype({"change": object})
+    bad.loc[0, "change"] = "abc"
+    with pytest.raises(ValueError, match=r"column 'change' holds 1 value\(s\) that are not numbers, first 'abc' in row 0"):
+        survey_table_comparison(bad, pub)
+    assert survey_table_comparison(changes, pub.assign(change=pub.change.astype(str))).equals(ok)

@@ -218,3 +218,25 @@ def test_a_bad_cell_is_refused_naming_its_column_and_claim(case, bad, data):
 def test_bad_input_is_refused_naming_its_culprit(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+# --- detected kinds: a spoiled evidence column is refused, not silently dropped ---------------------------
+
+@pytest.mark.parametrize("fn", [evidence_kinds, evidence_matrix, evidence_counts, convergence_summary])
+def test_a_typo_in_a_detected_evidence_column_is_refused_by_column_value_and_row(fn):
+    typo = SMALL.assign(survey=[0, 1, "l", 0])
+    with pytest.raises(ValueError, match=r"column 'survey' looks like an evidence column .* value 'l' for "
+                                         r"claim_id 'c' \(row 2\)"):
+        fn(typo)
+    as_text = SMALL.assign(survey=SMALL.survey.astype(str))
+    with pytest.raises(ValueError, match=r"column 'survey' holds 0/1 evidence as text \('0' for claim_id 'a'"):
+        fn(as_text)
+    # named explicitly, numeric text is read as numbers; a text column of labels is not evidence
+    assert evidence_matrix(as_text, KINDS).equals(evidence_matrix(SMALL, KINDS))
+    assert evidence_kinds(SMALL.assign(note=["1 site", "x", "y", "z"])) == KINDS
+
+
+def test_convergence_coding_refuses_a_list_for_one_column():
+    a = pd.DataFrame({"theme": ["t1"], "source": ["s1"], "code": ["agreement"]})
+    with pytest.raises(ValueError, match=r"theme must be one column name, not \['theme'\]"):
+        convergence_coding(a, theme=["theme"])
