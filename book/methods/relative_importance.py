@@ -159,14 +159,16 @@ def conditional_dominance(data: pd.DataFrame, outcome: str, predictors: Sequence
 
     Returns ``predictor, subset_size, mean_gain`` (tidy); averaging ``mean_gain`` over sizes gives the
     general dominance weight. One predictor conditionally dominates another when its gain is larger at
-    every size.
+    every size. ``attrs``: ``n`` (complete rows used) and ``n_excluded`` (rows with a missing value).
     """
-    df, _ = _check(data, outcome, predictors)
+    df, excluded = _check(data, outcome, predictors)
     predictors = v.names(predictors, "predictors")
     cond = _conditional(df.corr().to_numpy())
     p = len(predictors)
-    return pd.DataFrame({"predictor": np.repeat(predictors, p), "subset_size": np.tile(np.arange(p), p),
-                         "mean_gain": cond.ravel()})
+    out = pd.DataFrame({"predictor": np.repeat(predictors, p), "subset_size": np.tile(np.arange(p), p),
+                        "mean_gain": cond.ravel()})
+    out.attrs.update(n=len(df), n_excluded=excluded)
+    return out
 
 
 def _pairs(corr: np.ndarray, predictors: Sequence[str]) -> pd.DataFrame:

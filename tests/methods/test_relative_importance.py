@@ -174,3 +174,11 @@ def test_missing_rows_are_counted_and_nullable_numbers_accepted():
     assert out.attrs["n_excluded"] == 20 and out.attrs["n"] == 180
     assert ri.dominance_analysis(holes.astype({"a": "Float64"}), "y", preds)["general_dominance"].to_numpy() == \
         pytest.approx(out["general_dominance"].to_numpy())
+
+
+def test_conditional_dominance_counts_the_rows_it_leaves_out():
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame(rng.normal(size=(40, 3)), columns=["y", "a", "b"])
+    data.loc[[3, 7], "a"] = np.nan
+    out = ri.conditional_dominance(data, "y", ["a", "b"])
+    assert out.attrs == {"n": 38, "n_excluded": 2}
