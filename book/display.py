@@ -63,10 +63,14 @@ def _table_id(title: str, columns) -> str:
 
 
 def _frame(data: pd.DataFrame) -> pd.DataFrame:
-    """The data with a meaningful index turned into columns and a meaningless one dropped."""
+    """The data with a meaningful index turned into columns and a meaningless one dropped.
+
+    An unnamed index of whole numbers is row positions (left by a filter or a sort), which mean nothing
+    to a reader and, after a sort among ties, can differ from machine to machine."""
     if not isinstance(data, pd.DataFrame):
         raise ValueError(f"a table needs a DataFrame, not {type(data).__name__}")
-    if isinstance(data.index, pd.RangeIndex) and data.index.name is None:
+    index = data.index
+    if index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index.dtype):
         return data.reset_index(drop=True)
     return data.reset_index()
 
