@@ -20,7 +20,22 @@ function bookFitTables() {
     }
   }
 }
-window.addEventListener("beforeprint", bookFitTables);
+// A displayed formula wider than its column is scaled down the same way: MathJax does not break lines.
+function bookFitMath() {
+  for (const box of document.querySelectorAll('.bd-article mjx-container[display="true"]')) {
+    box.style.zoom = "";
+    const math = box.querySelector("mjx-math");
+    if (!math) continue;
+    const room = box.getBoundingClientRect().width;
+    for (let i = 0, width = math.getBoundingClientRect().width; i < 5 && width > room + 1; i++) {
+      box.style.zoom = String((parseFloat(box.style.zoom) || 1) * Math.floor((room / width) * 1000) / 1000);
+      width = math.getBoundingClientRect().width;
+    }
+  }
+}
+window.addEventListener("beforeprint", () => { bookFitTables(); bookFitMath(); });
 window.addEventListener("afterprint", () => {
-  for (const table of document.querySelectorAll(".bd-article table")) table.style.zoom = "";
+  for (const el of document.querySelectorAll('.bd-article table, .bd-article mjx-container[display="true"]')) {
+    el.style.zoom = "";
+  }
 });

@@ -1,7 +1,9 @@
 """Seed and parameter sweep: `make sweep`. Runs every chapter that has a parameters cell top to bottom in
 a fresh kernel, for each setting its parameters cell lists in its ``sweep`` metadata (every ``SEED`` in
 a range, and the values its comments and exercises suggest), and fails if any run raises an error,
-writes anything to stderr (a warning included) or takes longer than the budget.
+writes anything to stderr (a warning included) or takes longer than the budget. The budget is for a run
+on a machine of its own, as on an instructor's laptop: a run over it while another runs beside it is timed
+again alone, and fails only if it is over the budget then too.
 
 Prints a table chapter x setting with the time of each run. Exit status 1 on any failure.
 
@@ -20,6 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from book.notebooks import run_with, settings  # noqa: E402
+
+
+def _setting(overrides: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in overrides.items())[:62]
 
 
 def main() -> int:
@@ -47,16 +53,37 @@ def main() -> int:
 
     failures = 0
     results = []
+    retime = []
     print(f"\n{'chapter':<26} {'setting':<62} {'time':>6}  result")
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for path, overrides, result in pool.map(one, jobs):  # printed in order, as each finishes
             results.append((path, overrides, result))
-            setting = ", ".join(f"{k}={v}" for k, v in overrides.items())
+            problems = ([result.error] if result.error else []) + result.stderr
+            slow = result.seconds > args.budget
+            if slow and not problems and args.jobs > 1:
+                retime.append((path, overrides))
+                verdict = "slow side by side: timed again alone below"
+            else:
+                if slow:
+                    problems.append(f"over the {args.budget:g} s budget")
+                failures += bool(problems)
+                verdict = "ok" if not problems else "FAIL"
+            print(f"{path.stem:<26} {_setting(overrides):<62} {result.seconds:5.1f}s  {verdict}")
+            for p in problems:
+                print(f"{'':<28}{p}")
+            sys.stdout.flush()
+    if retime:
+        # The budget is for a run on a machine of its own, as on an instructor's laptop; two kernels side by
+        # side on two cores slow each other, so a run over budget there is timed again with nothing beside it.
+        print(f"\n{len(retime)} runs over {args.budget:g} s side by side, each timed again alone:")
+        for path, overrides in retime:
+            result = run_with(path, overrides)
             problems = ([result.error] if result.error else []) + result.stderr
             if result.seconds > args.budget:
-                problems.append(f"over the {args.budget:g} s budget")
+                problems.append(f"over the {args.budget:g} s budget alone")
             failures += bool(problems)
-            print(f"{path.stem:<26} {setting[:62]:<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
+            results = [(p, o, result if (p, o) == (path, overrides) else r) for p, o, r in results]
+            print(f"{path.stem:<26} {_setting(overrides):<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
             for p in problems:
                 print(f"{'':<28}{p}")
             sys.stdout.flush()
