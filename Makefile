@@ -13,8 +13,10 @@ unexport PYTHONDONTWRITEBYTECODE
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# uv (its version pinned in the lock) installs the locked packages in seconds where pip takes minutes
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.lock)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
 book: $(STAMP)
@@ -25,8 +27,9 @@ book: $(STAMP)
 book-strict: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
+# One test process per core (pytest-xdist); each notebook's cells stay together in one process.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The whole test suite again under emulated machines (other BLAS kernels, numpy without AVX-512/AVX2).
 test-platforms: $(STAMP)

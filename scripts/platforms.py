@@ -10,6 +10,9 @@ an unstable sort leaves ties, so the stored outputs must not depend on them. We 
   run of `make test` keeps the default thread count, so both are covered);
 - ``NPY_DISABLE_CPU_FEATURES`` switches numpy's runtime dispatch down (no AVX-512; no AVX2 either).
 
+Every test runs on every machine; the property-based ones each try the first quarter of the examples
+that `make test` tries (``BOOK_PROPERTY_SHARE``), since the question here is the arithmetic.
+
 Each emulated machine pairs a kernel with a numpy level (see ``machines``). A kernel or feature this
 CPU lacks is skipped (it could stop with an illegal instruction), and so is one identical to the
 native path; the table printed says which machines ran. Exit status 1 if any machine fails, or if
@@ -31,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NO_AVX512 = "X86_V4,AVX512_SKX,AVX512_ICL,AVX512_SPR"
 NO_AVX2 = NO_AVX512 + ",X86_V3"
+#: Each property-based test runs the first quarter of its examples on an emulated machine (tests/conftest.py):
+#: `make test` runs them all, and what differs here is the arithmetic, not the inputs worth trying.
+PROPERTY_SHARE = "0.25"
 
 #: OpenBLAS kernel -> CPU flags (from /proc/cpuinfo) it needs.
 KERNEL_NEEDS = {
@@ -102,7 +108,8 @@ def machines() -> tuple[list[tuple[str, dict[str, str]]], list[str]]:
 
 
 def run(name: str, env: dict[str, str], pytest_args: list[str]) -> tuple[str, str, float, int, str]:
-    full = {**os.environ, **env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    full = {**os.environ, **env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+            "BOOK_PROPERTY_SHARE": PROPERTY_SHARE}
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *pytest_args],
                           cwd=ROOT, env=full, capture_output=True, text=True)
