@@ -15,13 +15,14 @@ import sys
 import time
 import uuid
 
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-#: Third-party libraries the chapters import, loaded once by the server the kernels are forked from.
+#: Third-party libraries the chapters import, loaded once by the server the kernels are forked from
+#: (``book._preloaded``, last, only sets them aside from garbage collection).
 PRELOAD = ("numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
            "matplotlib.pyplot", "seaborn", "pingouin", "linearmodels", "semopy", "sklearn.metrics",
-           "great_tables", "itables", "myst_nb", "ipykernel.kernelapp")
+           "great_tables", "itables", "myst_nb", "ipykernel.kernelapp", "book._preloaded")
 
 #: The figure backend the IPython kernel chooses for itself; set before the server imports matplotlib,
 #: which reads it then (the backend is loaded only when a kernel draws its first figure).
@@ -113,11 +114,24 @@ class WarmProvisioner(LocalProvisioner):
         return self.connection_info
 
 
-class WarmKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels come from :class:`WarmProvisioner`."""
-
+class _Warm:
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
+
+
+class WarmKernelManager(_Warm, AsyncKernelManager):
+    """A kernel manager (asynchronous, as nbclient uses) whose kernels come from :class:`WarmProvisioner`."""
+
+
+class WarmSyncKernelManager(_Warm, KernelManager):
+    """The same for code that uses the blocking manager (nbval)."""
+
+
+def pytest_configure(config) -> None:
+    """As a pytest plugin (``pytest -p book.kernels``), nbval starts each notebook's kernel warm."""
+    import nbval.kernel
+
+    nbval.kernel.KernelManager = WarmSyncKernelManager  # the name nbval's start_new_kernel looks up

@@ -11,7 +11,9 @@ an unstable sort leaves ties, so the stored outputs must not depend on them. We 
 - ``NPY_DISABLE_CPU_FEATURES`` switches numpy's runtime dispatch down (no AVX-512; no AVX2 either).
 
 Every test runs on every machine; the property-based ones each try the first quarter of the examples
-that `make test` tries (``BOOK_PROPERTY_SHARE``), since the question here is the arithmetic.
+that `make test` tries (``BOOK_PROPERTY_SHARE``), and nbval starts each notebook's kernel forked from a
+process that has imported the libraries (``-p book.kernels``: the same outputs, tests/test_kernels.py,
+without the imports for every notebook), since the question here is the arithmetic.
 
 Each emulated machine pairs a kernel with a numpy level (see ``machines``). A kernel or feature this
 CPU lacks is skipped (it could stop with an illegal instruction), and so is one identical to the
@@ -111,7 +113,8 @@ def run(name: str, env: dict[str, str], pytest_args: list[str]) -> tuple[str, st
     full = {**os.environ, **env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
             "BOOK_PROPERTY_SHARE": PROPERTY_SHARE}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *pytest_args],
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "book.kernels",
+                           *pytest_args],
                           cwd=ROOT, env=full, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     lines = proc.stdout.strip().splitlines()
