@@ -36,6 +36,17 @@ def _setting(overrides: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in overrides.items())[:62]
 
 
+def _problems(result) -> list[str]:
+    return ([result.error] if result.error else []) + result.stderr
+
+
+def _report(path: Path, overrides: dict, seconds: float, verdict: str, problems: list[str]) -> None:
+    print(f"{path.stem:<26} {_setting(overrides):<62} {seconds:5.1f}s  {verdict}")
+    for p in problems:
+        print(f"{'':<28}{p}")
+    sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("chapters", nargs="*", help="chapter names (default: every chapter with a sweep)")
@@ -87,7 +98,7 @@ def main() -> int:
                     note = f" (fresh kernel {cold[path].seconds:.1f} s, warm {result.seconds:.1f} s)"
                 result = dataclasses.replace(result, seconds=result.seconds + startup[path])
             results.append((path, overrides, result))
-            problems = ([result.error] if result.error else []) + result.stderr
+            problems = _problems(result)
             slow = result.seconds > args.budget
             if slow and not problems and args.jobs > 1:
                 retime.append((path, overrides))
@@ -97,10 +108,7 @@ def main() -> int:
                     problems.append(f"over the {args.budget:g} s budget")
                 failures += bool(problems)
                 verdict = "ok" if not problems else "FAIL"
-            print(f"{path.stem:<26} {_setting(overrides):<62} {result.seconds:5.1f}s  {verdict}{note}")
-            for p in problems:
-                print(f"{'':<28}{p}")
-            sys.stdout.flush()
+            _report(path, overrides, result.seconds, verdict + note, problems)
     if retime:
         # The budget is for a run on a machine of its own, as on an instructor's laptop; two kernels side by
         # side on two cores slow each other, so a run over budget there is timed again with nothing beside it,
@@ -108,15 +116,12 @@ def main() -> int:
         print(f"\n{len(retime)} runs over {args.budget:g} s side by side, each run again alone:")
         for path, overrides in retime:
             result = run_with(path, overrides)
-            problems = ([result.error] if result.error else []) + result.stderr
+            problems = _problems(result)
             if result.seconds > args.budget:
                 problems.append(f"over the {args.budget:g} s budget alone")
             failures += bool(problems)
             results = [(p, o, result if (p, o) == (path, overrides) else r) for p, o, r in results]
-            print(f"{path.stem:<26} {_setting(overrides):<62} {result.seconds:5.1f}s  {'ok' if not problems else 'FAIL'}")
-            for p in problems:
-                print(f"{'':<28}{p}")
-            sys.stdout.flush()
+            _report(path, overrides, result.seconds, "ok" if not problems else "FAIL", problems)
     if startup:
         print("\nstart-up and imports, added to each warm run: "
               + ", ".join(f"{p.stem} {s:.1f} s" for p, s in startup.items()))
