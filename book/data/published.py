@@ -13,11 +13,19 @@ from .paths import PUBLISHED
 SURVEY_YEARS = (2007, 2009, 2011)
 
 
+_READ: dict = {}
+
+
 def _read(name: str, **kwargs) -> pd.DataFrame:
+    """The file as a new frame each call; parsed once (again if the file changes), since chapters look up
+    published counts many times."""
     path = PUBLISHED / name
     if not path.exists():
         raise FileNotFoundError(f"published figures file {name!r} is missing from data/published")
-    return pd.read_csv(path, **kwargs)
+    key = (name, repr(sorted(kwargs.items())), path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _READ:
+        _READ[key] = pd.read_csv(path, **kwargs)
+    return _READ[key].copy()
 
 
 def table1() -> pd.DataFrame:

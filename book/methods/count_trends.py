@@ -99,10 +99,9 @@ def _design(c: Counts, kind: str) -> pd.DataFrame:
     pidx = c.frame["pidx"].to_numpy()
     if kind == "trend":
         return pd.DataFrame({"const": 1.0, "trend": c.t[pidx]})
-    X = pd.DataFrame({"const": np.ones(len(pidx))})
-    for i, name in enumerate(c.labels[1:], start=1):
-        X[name] = (pidx == i).astype(float)
-    return X
+    dummies = (pidx[:, None] == np.arange(len(c.labels))[None, :]).astype(float)
+    dummies[:, 0] = 1.0  # the constant in place of the first period's indicator
+    return pd.DataFrame(dummies, columns=["const", *c.labels[1:]])
 
 
 def _mean(res, c: Counts, X: pd.DataFrame) -> np.ndarray:

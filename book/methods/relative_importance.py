@@ -24,11 +24,13 @@ implementation, tested against brute-force regressions.
 """
 from __future__ import annotations
 
-from itertools import combinations
 from collections.abc import Sequence
+from functools import cache
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from . import validation as v
 
@@ -71,38 +73,56 @@ def _corr_from_cov(cov: pd.DataFrame, outcome: str, predictors: Sequence[str]) -
     return c / np.outer(sd, sd)
 
 
+@cache
+def _subsets(p: int) -> tuple:
+    """Per subset size k: the k predictors of every subset (rows) and its bit mask; fixed for a given p,
+    so bootstraps compute it once."""
+    out = []
+    for k in range(1, p + 1):
+        idx = np.array(list(combinations(range(p), k)))
+        out.append((idx, (1 << idx).sum(axis=1)))
+    for a in (a for pair in out for a in pair):
+        a.setflags(write=False)  # shared by every later call
+    return tuple(out)
+
+
+@cache
+def _gains(p: int) -> tuple:
+    """Per predictor j: the subsets without j, as masks, and their sizes (the pairs whose R^2 gain averages)."""
+    masks = np.arange(2**p)
+    size = np.array([bin(m).count("1") for m in masks])
+    out = tuple((without, size[without]) for j in range(p) for without in [masks[(masks >> j & 1) == 0]])
+    for a in (a for pair in out for a in pair):
+        a.setflags(write=False)  # shared by every later call
+    return out
+
+
 def _subset_r2(corr: np.ndarray) -> np.ndarray:
-    """R^2 of every subset of predictors (index = bit mask over predictors); corr is [y, x1..xp]."""
-    rxx, rxy = corr[1:, 1:], corr[1:, 0]
-    p = len(rxy)
+    """R^2 of every subset of predictors (last index = bit mask over predictors); corr is [y, x1..xp], or a
+    stack of such matrices (one row of R^2 per matrix)."""
+    rxx, rxy = corr[..., 1:, 1:], corr[..., 1:, 0]
+    p = rxy.shape[-1]
     if p > MAX_DOMINANCE_PREDICTORS:
         raise ValueError(f"dominance analysis of {p} predictors would fit {2**p - 1} models; "
                          f"the limit is {MAX_DOMINANCE_PREDICTORS} predictors (use relative_weights)")
-    r2 = np.zeros(2**p)
-    for k in range(1, p + 1):
+    r2 = np.zeros(rxy.shape[:-1] + (2**p,))
+    for idx, mask in _subsets(p):
         # all subsets of size k at once: a batch of k x k systems
-        idx = np.array(list(combinations(range(p), k)))
-        r = rxy[idx]
-        sol = np.linalg.solve(rxx[idx[:, :, None], idx[:, None, :]], r[..., None])[..., 0]
-        r2[(1 << idx).sum(axis=1)] = (r * sol).sum(axis=1)
+        r = rxy[..., idx]
+        sol = np.linalg.solve(rxx[..., idx[:, :, None], idx[:, None, :]], r[..., None])[..., 0]
+        r2[..., mask] = (r * sol).sum(axis=-1)
     return r2
 
 
-def _sizes(p: int) -> np.ndarray:
-    return np.array([bin(m).count("1") for m in range(2**p)])
-
-
-def _conditional(corr: np.ndarray) -> np.ndarray:
-    """Predictors x subset sizes (0..p-1): mean gain in R^2 from adding the predictor to subsets of that size."""
+def _conditional(corr: np.ndarray, r2: np.ndarray | None = None) -> np.ndarray:
+    """Predictors x subset sizes (0..p-1): mean gain in R^2 from adding the predictor to subsets of that size
+    (``r2``: :func:`_subset_r2` of ``corr``, if already computed)."""
     p = corr.shape[0] - 1
-    r2 = _subset_r2(corr)
-    masks = np.arange(2**p)
-    size = _sizes(p)
+    r2 = _subset_r2(corr) if r2 is None else r2
     out = np.zeros((p, p))
-    for j in range(p):
-        without = masks[(masks >> j & 1) == 0]
+    for j, (without, size) in enumerate(_gains(p)):
         gain = r2[without | (1 << j)] - r2[without]
-        out[j] = np.bincount(size[without], weights=gain, minlength=p)[:p] / np.bincount(size[without], minlength=p)[:p]
+        out[j] = np.bincount(size, weights=gain, minlength=p)[:p] / np.bincount(size, minlength=p)[:p]
     return out
 
 
@@ -114,10 +134,24 @@ def general_dominance_weights(corr: np.ndarray) -> np.ndarray:
     return _conditional(np.asarray(corr, dtype=float)).mean(axis=1)
 
 
+def _dominance_stack(corrs: np.ndarray, chunk: int = 128) -> np.ndarray:
+    """:func:`general_dominance_weights` of each matrix in a stack; the subset regressions of many matrices
+    are solved together (the same solves, one call), which makes a bootstrap many times faster."""
+    out = np.empty((len(corrs), corrs.shape[-1] - 1))
+    for start in range(0, len(corrs), chunk):
+        block = corrs[start:start + chunk]
+        for i, (corr, r2) in enumerate(zip(block, _subset_r2(block)), start=start):
+            out[i] = _conditional(corr, r2).mean(axis=1)
+    return out
+
+
+def _relative_stack(corrs: np.ndarray) -> np.ndarray:
+    return np.array([_relative_weights(c) for c in corrs]).reshape(len(corrs), corrs.shape[-1] - 1)
+
+
 def _rank(weights) -> np.ndarray:
-    """1 = largest; ties (at :data:`RANK_DECIMALS`) share the best rank."""
-    return pd.Series(np.round(np.asarray(weights, dtype=float), RANK_DECIMALS)).rank(
-        ascending=False, method="min").astype(int).to_numpy()
+    """1 = largest; ties (at :data:`RANK_DECIMALS`) share the best rank. A 2-D array is ranked row by row."""
+    return rankdata(-np.round(np.asarray(weights, dtype=float), RANK_DECIMALS), method="min", axis=-1).astype(int)
 
 
 def _general_table(corr: np.ndarray, predictors: Sequence[str]) -> pd.DataFrame:
@@ -260,7 +294,8 @@ def _resamples(data, df: pd.DataFrame, cluster, rng, n_boot: int):
 
 
 def _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, weights, table, column) -> pd.DataFrame:
-    """Percentile bootstrap of ``weights(corr)``; the point estimates come from ``table``."""
+    """Percentile bootstrap of ``weights`` (of a stack of correlation matrices); the point estimates come from
+    ``table``."""
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator, e.g. numpy.random.default_rng(1)")
     n_boot = v.count(n_boot, "n_boot", minimum=2)
@@ -268,15 +303,17 @@ def _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, weights, 
     df, excluded = _check(data, outcome, predictors)
     predictors = v.names(predictors, "predictors")
     x = df.to_numpy()
-    draws = np.empty((n_boot, len(predictors)))
-    failed = 0
+    draws = np.full((n_boot, len(predictors)), np.nan)
+    corrs, used = [], []
     for b, rows in enumerate(_resamples(data, df, cluster, rng, n_boot)):
         sample = x[rows]
         if (np.ptp(sample, axis=0) == 0).any():  # a resample in which a column is constant has no weights
-            draws[b] = np.nan
-            failed += 1
             continue
-        draws[b] = weights(np.corrcoef(sample, rowvar=False))
+        corrs.append(np.corrcoef(sample, rowvar=False))
+        used.append(b)
+    failed = n_boot - len(used)
+    if used:
+        draws[used] = weights(np.stack(corrs))
     ok = ~np.isnan(draws).any(axis=1)
     tail = (1 - level) / 2
     out = table(np.corrcoef(x, rowvar=False), predictors)[["predictor", column]]
@@ -297,7 +334,7 @@ def bootstrap_relative_weights(data: pd.DataFrame, outcome: str, predictors: Seq
     weights (for :func:`rank_table` and :func:`weight_differences`), with ``n_boot``,
     ``n_failed_resamples`` (a column constant in the resample) and ``resampled``.
     """
-    return _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, _relative_weights, _weights_table,
+    return _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, _relative_stack, _weights_table,
                       "raw_weight")
 
 
@@ -309,8 +346,8 @@ def bootstrap_dominance(data: pd.DataFrame, outcome: str, predictors: Sequence[s
     A weight is a share of R^2 and never negative, so its interval never includes 0: an interval
     that excludes 0 says nothing about a predictor's importance.
     """
-    return _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, general_dominance_weights,
-                      _general_table, "general_dominance")
+    return _bootstrap(data, outcome, predictors, rng, n_boot, level, cluster, _dominance_stack, _general_table,
+                      "general_dominance")
 
 
 def _draws(boot: pd.DataFrame) -> pd.DataFrame:
@@ -328,7 +365,7 @@ def rank_table(boot: pd.DataFrame) -> pd.DataFrame:
     share the best rank.
     """
     draws = _draws(boot)
-    ranks = np.vstack([_rank(row) for row in draws.to_numpy()])
+    ranks = _rank(draws.to_numpy())
     p = ranks.shape[1]
     tail = (1 - boot.attrs["level"]) / 2
     out = pd.DataFrame({"predictor": list(draws.columns), "rank": _rank(boot[boot.attrs["estimate"]]),

@@ -145,3 +145,11 @@ def test_every_file_states_its_licence_and_attribution():
         assert res.get("licenses") == licence(res), f"{res['name']}: run `make data` to write its licence"
     published = [r for r in descriptor()["resources"] if r["provenance"]["kind"] == "published"]
     assert published and all("BY-NC" in r["licenses"][0]["name"] for r in published)
+
+
+def test_published_figures_are_a_new_frame_on_every_read():
+    # read once and kept: a chapter that changes its copy must not change the next reader's
+    first = published.text_counts()
+    first.loc[first.index[0], "value"] = -1
+    assert published.text_counts().iloc[0]["value"] != -1
+    assert published.table1().equals(published.table1())

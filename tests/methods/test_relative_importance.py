@@ -132,6 +132,18 @@ def test_rank_table_and_weight_differences_from_the_draws():
         ri.rank_table(df)
 
 
+def test_bootstrap_draws_are_each_resamples_weights_computed_alone():
+    # the resamples' subset regressions are solved together; each draw must be that resample's own weights
+    df, preds = _data(n=60, p=5)
+    boot = ri.bootstrap_dominance(df, "y", preds, np.random.default_rng(3), n_boot=300)
+    rng, x = np.random.default_rng(3), df[["y", *preds]].to_numpy()
+    alone = np.array([ri.general_dominance_weights(np.corrcoef(x[rng.integers(0, 60, 60)], rowvar=False))
+                      for _ in range(300)])
+    np.testing.assert_array_equal(boot.attrs["draws"].to_numpy(), alone)
+    rel = ri.bootstrap_relative_weights(df, "y", preds, np.random.default_rng(3), n_boot=300)
+    assert rel.attrs["n_boot"] == 300 and rel.attrs["draws"].shape == (300, 5)
+
+
 # --- refusals (regressions of the review's defects) -------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"predictors": ["a", "zz"]}, KeyError, r"no column\(s\) \['zz'\]"),
