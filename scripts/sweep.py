@@ -90,7 +90,10 @@ def main() -> int:
         for path, overrides, warm, result in pool.map(one, jobs):  # printed in order, as each finishes
             note = ""
             if not warm and not args.cold:
-                cold[path] = result  # its warm twin comes next and is the one reported
+                cold[path] = result  # its warm twin comes next and is the one timed
+                if _problems(result):  # a fault only a kernel started as Jupyter starts one shows
+                    failures += 1
+                    _report(path, overrides, result.seconds, "FAIL (fresh kernel)", _problems(result))
                 continue
             if warm:
                 if path not in startup:

@@ -16,9 +16,13 @@ settings.load_profile("book")
 
 
 def pytest_collection_modifyitems(items):
-    share = float(os.environ.get("BOOK_PROPERTY_SHARE", "1"))
+    text = os.environ.get("BOOK_PROPERTY_SHARE", "1")
+    try:
+        share = float(text)
+    except ValueError:
+        share = float("nan")
     if not 0 < share <= 1:
-        raise ValueError(f"BOOK_PROPERTY_SHARE must be a fraction in (0, 1], not {share}")
+        raise ValueError(f"BOOK_PROPERTY_SHARE must be a fraction in (0, 1], not {text!r}")
     if share == 1:
         return
     for item in items:

@@ -37,11 +37,11 @@ def test_share_of_examples(pytester, monkeypatch, share, expected):
     result.stdout.fnmatch_lines([f"*examples tried: {expected}*"])
 
 
-@pytest.mark.parametrize("share", ["0", "1.5", "-1"])
+@pytest.mark.parametrize("share", ["0", "1.5", "-1", "nan", "a quarter"])
 def test_a_share_outside_0_1_is_refused(pytester, monkeypatch, share):
     monkeypatch.setenv("BOOK_PROPERTY_SHARE", share)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(COUNTING)
     result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider")
     assert result.ret != 0
-    assert "BOOK_PROPERTY_SHARE must be a fraction in (0, 1]" in result.stdout.str() + result.stderr.str()
+    assert f"BOOK_PROPERTY_SHARE must be a fraction in (0, 1], not {share!r}" in result.stdout.str() + result.stderr.str()
