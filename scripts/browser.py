@@ -17,6 +17,12 @@ from playwright.sync_api import sync_playwright
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
+#: How long a page may take to load, or a screenshot to be taken, before the check gives up (Playwright's
+#: default is 30 s). The single page of the whole book (about 10 MB of HTML) takes about 20 s to load on an
+#: idle two-core machine and has taken over 30 s beside the platform check; this limit is a guard against a
+#: hang, not a measure of speed.
+TIMEOUT_S = 300
+
 #: The page is ready when MathJax has typeset it, its fonts are in, and every itables table is drawn.
 READY = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
@@ -64,6 +70,7 @@ class Problems:
 def offline_page(browser, **context_options):
     """A new page in its own offline context, and the :class:`Problems` it records as it loads pages."""
     context = browser.new_context(offline=True, **context_options)
+    context.set_default_timeout(TIMEOUT_S * 1000)
     problems = Problems()
 
     def route(r):
