@@ -9,7 +9,7 @@ times: each chapter's first setting runs both ways side by side, and the differe
 the imports, the same at any setting) is added to the time of every warm run of that chapter. The budget
 is for a run on a machine of its own, as on an instructor's laptop: a run over it while another runs
 beside it is run again alone in a kernel started as Jupyter starts one, and fails only if it is over
-the budget then too. ``--cold`` runs every setting that way.
+the budget then too, in the faster of two runs alone. ``--cold`` runs every setting that way.
 
 Prints a table chapter x setting with the time of each run. Exit status 1 on any failure.
 
@@ -119,12 +119,18 @@ def main() -> int:
         print(f"\n{len(retime)} runs over {args.budget:g} s side by side, each run again alone:")
         for path, overrides in retime:
             result = run_with(path, overrides)
-            problems = _problems(result)
+            problems, note = _problems(result), ""
+            if result.seconds > args.budget and not problems:
+                # Alone on a shared machine a run can still be slowed by what else the machine is doing; as
+                # timeit does, the faster of two runs is the one taken as the chapter's time.
+                again = run_with(path, overrides)
+                problems, note = _problems(again), f" (times alone {result.seconds:.1f} s, {again.seconds:.1f} s)"
+                result = min(result, again, key=lambda r: r.seconds)
             if result.seconds > args.budget:
                 problems.append(f"over the {args.budget:g} s budget alone")
             failures += bool(problems)
             results = [(p, o, result if (p, o) == (path, overrides) else r) for p, o, r in results]
-            _report(path, overrides, result.seconds, "ok" if not problems else "FAIL", problems)
+            _report(path, overrides, result.seconds, ("ok" if not problems else "FAIL") + note, problems)
     if startup:
         print("\nstart-up and imports, added to each warm run: "
               + ", ".join(f"{p.stem} {s:.1f} s" for p, s in startup.items()))

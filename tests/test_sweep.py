@@ -1,0 +1,104 @@
+"""The seed sweep's verdicts (scripts/sweep.py), with the notebook runs replaced by scripted times and faults:
+what passes, what fails, and what is timed again alone."""
+from __future__ import annotations
+
+import importlib.util
+import threading
+
+import pytest
+
+from book.data.paths import ROOT
+from book.notebooks import Run
+
+spec = importlib.util.spec_from_file_location("sweep", ROOT / "scripts" / "sweep.py")
+sweep = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sweep)
+
+SEEDS = [{"SEED": "1"}, {"SEED": "2"}]
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    """Run the sweep over one chapter with two settings, whose runs take the scripted times.
+
+    ``script`` maps (SEED, warm) to the runs that setting gives, in the order it is asked for them; the
+    first setting runs once in a fresh kernel and once warm, and every run alone is in a fresh kernel.
+    """
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")
+    monkeypatch.setattr(sweep, "settings", lambda path: [dict(s) for s in SEEDS])
+    monkeypatch.setattr(sweep.kernels, "start", lambda: 0.0)
+
+    def run(script, *argv):
+        lock, asked = threading.Lock(), []
+
+        def run_with(path, overrides, warm=False):
+            with lock:
+                asked.append((overrides["SEED"], warm))
+                return script[overrides["SEED"], warm].pop(0)
+
+        monkeypatch.setattr(sweep, "run_with", run_with)
+        monkeypatch.setattr("sys.argv", ["sweep.py", "synthesis", *argv])
+        return sweep.main(), asked
+    return run
+
+
+def test_runs_under_the_budget_pass(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(5.0)]})
+    out = capsys.readouterr().out
+    assert status == 0
+    assert asked.count(("1", False)) == 1  # nothing run again alone
+    assert "synthesis 2.0 s" in out  # the start-up: the fresh kernel's 6.0 s less the warm kernel's 4.0 s
+    assert "2 runs, 0 failed; slowest 7.0 s, median 7.0 s" in out  # warm 4.0 and 5.0 s, plus 2.0 s each
+
+
+def test_a_run_slow_only_beside_another_passes_when_alone_it_is_under_budget(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(19.0)], ("2", False): [Run(19.5)]})
+    out = capsys.readouterr().out
+    assert status == 0
+    assert asked[-1] == ("2", False)
+    assert "1 runs over 20 s side by side" in out and "19.5s  ok" in out
+
+
+def test_a_run_over_budget_alone_is_timed_once_more_and_the_faster_counts(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(19.0)], ("2", False): [Run(22.0), Run(19.0)]})
+    out = capsys.readouterr().out
+    assert status == 0
+    assert asked[-2:] == [("2", False), ("2", False)]
+    assert "19.0s  ok (times alone 22.0 s, 19.0 s)" in out
+
+
+def test_a_run_over_budget_in_both_runs_alone_fails(scripted, capsys):
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(19.0)], ("2", False): [Run(22.0), Run(21.0)]})
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "21.0s  FAIL (times alone 22.0 s, 21.0 s)" in out and "over the 20 s budget alone" in out
+    assert "2 runs, 1 failed; slowest 21.0 s" in out
+
+
+def test_the_budget_is_the_one_given(scripted, capsys):
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(5.0)], ("2", False): [Run(9.0), Run(8.5)]}, "--budget", "6.5")
+    assert status == 1
+    assert "over the 6.5 s budget alone" in capsys.readouterr().out
+
+
+def test_a_fault_seen_only_in_the_fresh_kernel_fails(scripted, capsys):
+    status, _ = scripted({("1", False): [Run(6.0, stderr=["cell 3: \"DeprecationWarning\""])],
+                          ("1", True): [Run(4.0)], ("2", True): [Run(5.0)]})
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "FAIL (fresh kernel)" in out and "DeprecationWarning" in out
+
+
+def test_an_error_or_stderr_in_a_run_fails_it_whatever_its_time(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(25.0, error="KeyError: 'x'")]})
+    out = capsys.readouterr().out
+    assert status == 1
+    assert ("2", False) not in asked  # a failed run is not timed again
+    assert "KeyError: 'x'" in out and "1 failed" in out
