@@ -39,7 +39,9 @@ def scripted(monkeypatch):
 
         monkeypatch.setattr(sweep, "run_with", run_with)
         monkeypatch.setattr("sys.argv", ["sweep.py", "synthesis", *argv])
-        return sweep.main(), asked
+        status = sweep.main()
+        assert not any(script.values()), f"runs scripted but never asked for: {script}"
+        return status, asked
     return run
 
 
@@ -69,15 +71,26 @@ def test_a_run_over_budget_alone_is_timed_once_more_and_the_faster_counts(script
     assert status == 0
     assert asked[-2:] == [("2", False), ("2", False)]
     assert "19.0s  ok (times alone 22.0 s, 19.0 s)" in out
+    assert "2 runs, 0 failed; slowest 19.0 s" in out  # the time alone replaces the 21.0 s side by side
 
 
-def test_a_run_over_budget_in_both_runs_alone_fails(scripted, capsys):
+def test_a_run_over_budget_in_both_runs_alone_fails_at_the_faster(scripted, capsys):
     status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
-                          ("2", True): [Run(19.0)], ("2", False): [Run(22.0), Run(21.0)]})
+                          ("2", True): [Run(20.0)], ("2", False): [Run(21.0), Run(23.0)]})
     out = capsys.readouterr().out
     assert status == 1
-    assert "21.0s  FAIL (times alone 22.0 s, 21.0 s)" in out and "over the 20 s budget alone" in out
-    assert "2 runs, 1 failed; slowest 21.0 s" in out
+    assert "21.0s  FAIL (times alone 21.0 s, 23.0 s)" in out and "over the 20 s budget alone" in out
+    assert "2 runs, 1 failed; slowest 21.0 s" in out  # not the 22.0 s side by side, nor the slower 23.0 s
+
+
+def test_a_fault_in_the_second_run_alone_fails_and_gives_no_time(scripted, capsys):
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(19.0)],
+                          ("2", False): [Run(22.0), Run(3.0, error="DeadKernelError: Kernel died")]})
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "22.0s  FAIL (times alone 22.0 s, 3.0 s)" in out
+    assert "DeadKernelError" in out and "over the 20 s budget alone" in out
 
 
 def test_the_budget_is_the_one_given(scripted, capsys):
