@@ -22,7 +22,8 @@ def _read(name: str, **kwargs) -> pd.DataFrame:
     path = PUBLISHED / name
     if not path.exists():
         raise FileNotFoundError(f"published figures file {name!r} is missing from data/published")
-    key = (name, repr(sorted(kwargs.items())), path.stat().st_mtime_ns, path.stat().st_size)
+    stat = path.stat()
+    key = (name, repr(sorted(kwargs.items())), stat.st_mtime_ns, stat.st_size)
     if key not in _READ:
         _READ[key] = pd.read_csv(path, **kwargs)
     return _READ[key].copy()

