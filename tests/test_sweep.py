@@ -1,5 +1,5 @@
-"""The seed sweep's verdicts (scripts/sweep.py), with the notebook runs replaced by scripted times and faults:
-what passes, what fails, and what is timed again alone."""
+"""The seed sweep's verdicts (scripts/sweep.py), with the notebook runs and the yardstick replaced by scripted
+times and faults: what passes, what fails, what is timed again alone, and the budget on a slow machine."""
 from __future__ import annotations
 
 import importlib.util
@@ -23,14 +23,16 @@ def scripted(monkeypatch):
 
     ``script`` maps (SEED, warm) to the runs that setting gives, in the order it is asked for them; the
     first setting runs once in a fresh kernel and once warm, and every run alone is in a fresh kernel.
+    ``yard`` lists the yardstick's times, in order; by default the yardstick runs at the reference speed.
     """
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(var, "1")
     monkeypatch.setattr(sweep, "settings", lambda path: [dict(s) for s in SEEDS])
     monkeypatch.setattr(sweep.kernels, "start", lambda: 0.0)
 
-    def run(script, *argv):
+    def run(script, *argv, yard=None):
         lock, asked = threading.Lock(), []
+        yard = [sweep.YARDSTICK_S] * 9 if yard is None else list(yard)
 
         def run_with(path, overrides, warm=False):
             with lock:
@@ -38,9 +40,11 @@ def scripted(monkeypatch):
                 return script[overrides["SEED"], warm].pop(0)
 
         monkeypatch.setattr(sweep, "run_with", run_with)
+        monkeypatch.setattr(sweep, "yardstick", lambda: yard.pop(0))
         monkeypatch.setattr("sys.argv", ["sweep.py", "synthesis", *argv])
         status = sweep.main()
         assert not any(script.values()), f"runs scripted but never asked for: {script}"
+        assert not yard or yard == [sweep.YARDSTICK_S] * len(yard), f"yardstick times never asked for: {yard}"
         return status, asked
     return run
 
@@ -61,7 +65,7 @@ def test_a_run_slow_only_beside_another_passes_when_alone_it_is_under_budget(scr
     out = capsys.readouterr().out
     assert status == 0
     assert asked[-1] == ("2", False)
-    assert "1 runs over 20 s side by side" in out and "19.5s  ok" in out
+    assert "1 runs over 20 s, each run again alone" in out and "19.5s  ok (times alone 19.5 s; budget 20.0 s)" in out
 
 
 def test_a_run_over_budget_alone_is_timed_once_more_and_the_faster_counts(scripted, capsys):
@@ -70,7 +74,7 @@ def test_a_run_over_budget_alone_is_timed_once_more_and_the_faster_counts(script
     out = capsys.readouterr().out
     assert status == 0
     assert asked[-2:] == [("2", False), ("2", False)]
-    assert "19.0s  ok (times alone 22.0 s, 19.0 s)" in out
+    assert "19.0s  ok (times alone 22.0 s, 19.0 s; budgets 20.0 s, 20.0 s)" in out
     assert "2 runs, 0 failed; slowest 19.0 s" in out  # the time alone replaces the 21.0 s side by side
 
 
@@ -79,7 +83,8 @@ def test_a_run_over_budget_in_both_runs_alone_fails_at_the_faster(scripted, caps
                           ("2", True): [Run(20.0)], ("2", False): [Run(21.0), Run(23.0)]})
     out = capsys.readouterr().out
     assert status == 1
-    assert "21.0s  FAIL (times alone 21.0 s, 23.0 s)" in out and "over the 20 s budget alone" in out
+    assert "21.0s  FAIL (times alone 21.0 s, 23.0 s; budgets 20.0 s, 20.0 s)" in out
+    assert "over the 20.0 s budget alone" in out
     assert "2 runs, 1 failed; slowest 21.0 s" in out  # not the 22.0 s side by side, nor the slower 23.0 s
 
 
@@ -89,8 +94,8 @@ def test_a_fault_in_the_second_run_alone_fails_and_gives_no_time(scripted, capsy
                           ("2", False): [Run(22.0), Run(3.0, error="DeadKernelError: Kernel died")]})
     out = capsys.readouterr().out
     assert status == 1
-    assert "22.0s  FAIL (times alone 22.0 s, 3.0 s)" in out
-    assert "DeadKernelError" in out and "over the 20 s budget alone" in out
+    assert "22.0s  FAIL (times alone 22.0 s, 3.0 s; budgets 20.0 s, 20.0 s)" in out
+    assert "DeadKernelError" in out and "over the 20.0 s budget alone" in out
 
 
 def test_the_budget_is_the_one_given(scripted, capsys):
@@ -115,3 +120,54 @@ def test_an_error_or_stderr_in_a_run_fails_it_whatever_its_time(scripted, capsys
     assert status == 1
     assert ("2", False) not in asked  # a failed run is not timed again
     assert "KeyError: 'x'" in out and "1 failed" in out
+
+
+def test_on_a_slow_machine_the_budget_grows_with_the_yardstick(scripted, capsys):
+    # the yardstick takes 1.25 times its reference time on either side of the run: a 25 s budget
+    slow = 1.25 * sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(24.0)]}, yard=[slow, slow])
+    assert status == 0
+    assert "24.0s  ok (times alone 24.0 s; budget 25.0 s)" in capsys.readouterr().out
+
+
+def test_a_chapter_grown_slower_fails_on_a_slow_machine_too(scripted, capsys):
+    slow = 1.25 * sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(30.0)], ("2", False): [Run(31.0), Run(30.0)]}, yard=[slow] * 3)
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "30.0s  FAIL (times alone 31.0 s, 30.0 s; budgets 25.0 s, 25.0 s)" in out
+    assert "over the 25.0 s budget alone" in out
+
+
+def test_a_fast_machine_keeps_the_budget(scripted, capsys):
+    fast = 0.5 * sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(19.0)], ("2", False): [Run(19.5)]}, yard=[fast, fast])
+    assert status == 0
+    assert "19.5s  ok (times alone 19.5 s; budget 20.0 s)" in capsys.readouterr().out
+
+
+def test_the_budget_of_a_run_alone_is_from_the_yardstick_on_either_side_of_it(scripted, capsys):
+    # yardstick 6, 9, 6 s around two runs alone: each budget is from the mean of the two beside it (1.25x)
+    y = sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0), Run(24.0)], ("1", True): [Run(22.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(24.5)]}, yard=[y, 1.5 * y, y])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "2 runs over 20 s, each run again alone" in out
+    assert "24.0s  ok (times alone 24.0 s; budget 25.0 s)" in out
+    assert "24.5s  ok (times alone 24.5 s; budget 25.0 s)" in out
+
+
+def test_the_run_alone_that_counts_is_the_faster_for_the_machine_speed(scripted, capsys):
+    # 26 s against a budget of 24 s is nearer the budget than 25 s against 20 s: the first run counts
+    y = sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(26.0), Run(25.0)]},
+                         yard=[1.2 * y, 1.2 * y, y * 0.8])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "26.0s  FAIL (times alone 26.0 s, 25.0 s; budgets 24.0 s, 20.0 s)" in out
+    assert "over the 24.0 s budget alone" in out
