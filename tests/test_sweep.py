@@ -3,7 +3,9 @@ times and faults: what passes, what fails, what is timed again alone, and the bu
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -23,16 +25,24 @@ def scripted(monkeypatch):
 
     ``script`` maps (SEED, warm) to the runs that setting gives, in the order it is asked for them; the
     first setting runs once in a fresh kernel and once warm, and every run alone is in a fresh kernel.
-    ``yard`` lists the yardstick's times, in order; by default the yardstick runs at the reference speed.
+    ``yard`` lists the yardstick's times (or the exceptions it raises), in order; by default it runs at the
+    reference speed. Each run of the yardstick is recorded in ``asked`` as ``"yardstick"``. ``steal`` lists
+    the seconds the hypervisor takes during each run alone, in order (none by default).
     """
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(var, "1")
     monkeypatch.setattr(sweep, "settings", lambda path: [dict(s) for s in SEEDS])
     monkeypatch.setattr(sweep.kernels, "start", lambda: 0.0)
 
-    def run(script, *argv, yard=None):
+    def run(script, *argv, yard=None, steal=()):
         lock, asked = threading.Lock(), []
-        yard = [sweep.YARDSTICK_S] * 9 if yard is None else list(yard)
+        yard = None if yard is None else list(yard)
+        marks = [0.0]  # the steal counter as read before and after each run alone, then unchanged
+        for taken in steal:
+            marks += [marks[-1], marks[-1] + taken]
+        marks.pop(0)
+        total = sum(steal)
+        monkeypatch.setattr(sweep, "stolen", lambda: marks.pop(0) if marks else total)
 
         def run_with(path, overrides, warm=False):
             with lock:
@@ -40,11 +50,18 @@ def scripted(monkeypatch):
                 return script[overrides["SEED"], warm].pop(0)
 
         monkeypatch.setattr(sweep, "run_with", run_with)
-        monkeypatch.setattr(sweep, "yardstick", lambda: yard.pop(0))
+        def yardstick():
+            asked.append("yardstick")
+            seconds = sweep.YARDSTICK_S if yard is None else yard.pop(0)
+            if isinstance(seconds, Exception):
+                raise seconds
+            return seconds
+
+        monkeypatch.setattr(sweep, "yardstick", yardstick)
         monkeypatch.setattr("sys.argv", ["sweep.py", "synthesis", *argv])
         status = sweep.main()
         assert not any(script.values()), f"runs scripted but never asked for: {script}"
-        assert not yard or yard == [sweep.YARDSTICK_S] * len(yard), f"yardstick times never asked for: {yard}"
+        assert not yard, f"yardstick times never asked for: {yard}"
         return status, asked
     return run
 
@@ -54,7 +71,7 @@ def test_runs_under_the_budget_pass(scripted, capsys):
                               ("2", True): [Run(5.0)]})
     out = capsys.readouterr().out
     assert status == 0
-    assert asked.count(("1", False)) == 1  # nothing run again alone
+    assert asked.count(("1", False)) == 1 and "yardstick" not in asked  # nothing run again alone
     assert "synthesis 2.0 s" in out  # the start-up: the fresh kernel's 6.0 s less the warm kernel's 4.0 s
     assert "2 runs, 0 failed; slowest 7.0 s, median 7.0 s" in out  # warm 4.0 and 5.0 s, plus 2.0 s each
 
@@ -64,7 +81,7 @@ def test_a_run_slow_only_beside_another_passes_when_alone_it_is_under_budget(scr
                               ("2", True): [Run(19.0)], ("2", False): [Run(19.5)]})
     out = capsys.readouterr().out
     assert status == 0
-    assert asked[-1] == ("2", False)
+    assert asked[3:] == ["yardstick", ("2", False), "yardstick"]
     assert "1 runs over 20 s, each run again alone" in out and "19.5s  ok (times alone 19.5 s; budget 20.0 s)" in out
 
 
@@ -73,7 +90,7 @@ def test_a_run_over_budget_alone_is_timed_once_more_and_the_faster_counts(script
                               ("2", True): [Run(19.0)], ("2", False): [Run(22.0), Run(19.0)]})
     out = capsys.readouterr().out
     assert status == 0
-    assert asked[-2:] == [("2", False), ("2", False)]
+    assert asked[3:] == ["yardstick", ("2", False), "yardstick", ("2", False), "yardstick"]
     assert "19.0s  ok (times alone 22.0 s, 19.0 s; budgets 20.0 s, 20.0 s)" in out
     assert "2 runs, 0 failed; slowest 19.0 s" in out  # the time alone replaces the 21.0 s side by side
 
@@ -118,7 +135,7 @@ def test_an_error_or_stderr_in_a_run_fails_it_whatever_its_time(scripted, capsys
                               ("2", True): [Run(25.0, error="KeyError: 'x'")]})
     out = capsys.readouterr().out
     assert status == 1
-    assert ("2", False) not in asked  # a failed run is not timed again
+    assert ("2", False) not in asked and "yardstick" not in asked  # a failed run is not timed again
     assert "KeyError: 'x'" in out and "1 failed" in out
 
 
@@ -149,16 +166,28 @@ def test_a_fast_machine_keeps_the_budget(scripted, capsys):
     assert "19.5s  ok (times alone 19.5 s; budget 20.0 s)" in capsys.readouterr().out
 
 
-def test_the_budget_of_a_run_alone_is_from_the_yardstick_on_either_side_of_it(scripted, capsys):
-    # yardstick 6, 9, 6 s around two runs alone: each budget is from the mean of the two beside it (1.25x)
+def test_the_budget_of_a_run_alone_is_from_the_faster_yardstick_on_either_side_of_it(scripted, capsys):
+    # yardstick 7.5, 9 and 7.5 s around two runs alone: each budget is from the faster beside it (1.25x),
+    # and the yardstick after one run is the one before the next
     y = sweep.YARDSTICK_S
-    status, _ = scripted({("1", False): [Run(6.0), Run(24.0)], ("1", True): [Run(22.0)],
-                          ("2", True): [Run(22.0)], ("2", False): [Run(24.5)]}, yard=[y, 1.5 * y, y])
+    status, asked = scripted({("1", False): [Run(6.0), Run(24.0)], ("1", True): [Run(22.0)],
+                              ("2", True): [Run(22.0)], ("2", False): [Run(24.5)]},
+                             yard=[1.25 * y, 1.5 * y, 1.25 * y])
     out = capsys.readouterr().out
     assert status == 0
-    assert "2 runs over 20 s, each run again alone" in out
+    assert asked[3:] == ["yardstick", ("1", False), "yardstick", ("2", False), "yardstick"]
     assert "24.0s  ok (times alone 24.0 s; budget 25.0 s)" in out
     assert "24.5s  ok (times alone 24.5 s; budget 25.0 s)" in out
+
+
+def test_a_moment_of_slowness_in_one_yardstick_does_not_stretch_the_budget(scripted, capsys):
+    y = sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(24.0), Run(23.0)]},
+                         yard=[1.5 * y, y, y])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "23.0s  FAIL (times alone 24.0 s, 23.0 s; budgets 20.0 s, 20.0 s)" in out
 
 
 def test_the_run_alone_that_counts_is_the_faster_for_the_machine_speed(scripted, capsys):
@@ -171,3 +200,52 @@ def test_the_run_alone_that_counts_is_the_faster_for_the_machine_speed(scripted,
     assert status == 1
     assert "26.0s  FAIL (times alone 26.0 s, 25.0 s; budgets 24.0 s, 20.0 s)" in out
     assert "over the 24.0 s budget alone" in out
+
+
+def test_a_fault_in_the_run_alone_fails_it_and_leaves_the_time_side_by_side(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(22.0)], ("2", False): [Run(120.0, error="TimeoutError: cell")]})
+    out = capsys.readouterr().out
+    assert status == 1
+    assert asked[3:] == ["yardstick", ("2", False), "yardstick"]  # a faulty run is not run a second time
+    assert "120.0s  FAIL (times alone 120.0 s; budget 20.0 s)" in out and "TimeoutError" in out
+    assert "over the" not in out  # a faulty run is not judged on its time
+    assert "2 runs, 1 failed; slowest 24.0 s" in out  # 22.0 s side by side, plus the 2.0 s start-up
+
+
+def test_one_at_a_time_a_run_over_budget_is_run_again_alone_too(scripted, capsys):
+    status, asked = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                              ("2", True): [Run(19.0)], ("2", False): [Run(21.0), Run(22.0)]}, "--jobs", "1")
+    out = capsys.readouterr().out
+    assert status == 1
+    assert asked == [("1", False), ("1", True), ("2", True),
+                     "yardstick", ("2", False), "yardstick", ("2", False), "yardstick"]
+    assert "over the 20.0 s budget alone" in out
+
+
+def test_a_yardstick_that_fails_fails_the_sweep_and_stretches_no_budget(scripted, capsys):
+    y = sweep.YARDSTICK_S
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(21.0), Run(21.5)]},
+                         yard=[2 * y, RuntimeError("kernel died"), 2 * y])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "21.0s  FAIL (times alone 21.0 s, 21.5 s; budgets 20.0 s, 20.0 s)" in out
+    assert "the yardstick failed, so the budgets beside it were not stretched: RuntimeError: kernel died" in out
+
+
+def test_the_time_the_hypervisor_took_during_a_run_alone_is_not_the_chapters(scripted, capsys):
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(23.5)]}, steal=[4.0])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "19.5s  ok (times alone 19.5 s (23.5 s less 4.0 s stolen); budget 20.0 s)" in out
+    assert "slowest 19.5 s" in out
+
+
+def test_the_steal_counter_is_read_from_proc_stat():
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        pytest.skip("no /proc/stat on this system")
+    steal = int(stat.read_text().split()[8]) / os.sysconf("SC_CLK_TCK")
+    assert steal <= sweep.stolen() < steal + 1.0
