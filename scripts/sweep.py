@@ -125,8 +125,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("chapters", nargs="*", help="chapter names (default: every chapter with a sweep)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run side by side (default 2)")
-    # The slowest chapters take 17-19 s alone on a 2-core machine at the reference speed; the limit is set
-    # where it fails a chapter that has grown slower.
+    # The slowest chapter takes 13.5-16 s alone on a 2-core machine at the reference speed, less the time
+    # stolen; the limit is set where it fails a chapter that has grown slower.
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds a run may take alone at the reference speed (default 20)")
     parser.add_argument("--cold", action="store_true", help="every run in a kernel started as Jupyter starts one")
@@ -230,7 +230,8 @@ def main() -> int:
             _report(path, overrides, result.seconds, ("ok" if not problems else "FAIL") + note, problems)
         if yard_faults:
             failures += 1
-            print("\nthe yardstick failed, so the budgets beside it were not stretched: " + "; ".join(dict.fromkeys(yard_faults)))
+            print("\nthe yardstick failed, so the budgets beside it were not stretched: "
+                  + "; ".join(dict.fromkeys(yard_faults)))
     if startup:
         print("\nstart-up and imports, added to each warm run: "
               + ", ".join(f"{p.stem} {s:.1f} s" for p, s in startup.items()))
