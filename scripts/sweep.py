@@ -204,11 +204,12 @@ def main() -> int:
             for _ in range(2):
                 taken = stolen()
                 result = run_with(path, overrides)
-                taken = stolen() - taken
+                # both to the tenth shown, so that the times in the report add up
+                wall, taken = round(result.seconds, 1), round(stolen() - taken, 1)
                 after = measure()
-                shown.append(f"{result.seconds - taken:.1f} s"
-                             + (f" ({result.seconds:.1f} s less {taken:.1f} s stolen)" if taken >= 0.05 else ""))
-                result = dataclasses.replace(result, seconds=result.seconds - taken)
+                shown.append(f"{wall - taken:.1f} s"
+                             + (f" ({wall:.1f} s less {taken:.1f} s stolen)" if taken else ""))
+                result = dataclasses.replace(result, seconds=wall - taken)
                 tries.append((result, args.budget * slowdown(before, after)))
                 before = after
                 if _problems(result) or result.seconds <= tries[-1][1]:

@@ -3,6 +3,7 @@ times and faults: what passes, what fails, what is timed again alone, and the bu
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -37,12 +38,10 @@ def scripted(monkeypatch):
     def run(script, *argv, yard=None, steal=()):
         lock, asked = threading.Lock(), []
         yard = None if yard is None else list(yard)
-        marks = [0.0]  # the steal counter as read before and after each run alone, then unchanged
-        for taken in steal:
-            marks += [marks[-1], marks[-1] + taken]
-        marks.pop(0)
-        total = sum(steal)
-        monkeypatch.setattr(sweep, "stolen", lambda: marks.pop(0) if marks else total)
+        # the steal counter as read before and after each run alone, then unchanged
+        marks = [c for before, taken in zip(itertools.accumulate(steal, initial=0.0), steal)
+                 for c in (before, before + taken)]
+        monkeypatch.setattr(sweep, "stolen", lambda: marks.pop(0) if marks else sum(steal))
 
         def run_with(path, overrides, warm=False):
             with lock:
@@ -237,11 +236,20 @@ def test_a_yardstick_that_fails_fails_the_sweep_and_stretches_no_budget(scripted
 
 def test_the_time_the_hypervisor_took_during_a_run_alone_is_not_the_chapters(scripted, capsys):
     status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
-                          ("2", True): [Run(22.0)], ("2", False): [Run(23.5)]}, steal=[4.0])
+                          ("2", True): [Run(22.0)], ("2", False): [Run(23.54)]}, steal=[4.04])
     out = capsys.readouterr().out
     assert status == 0
     assert "19.5s  ok (times alone 19.5 s (23.5 s less 4.0 s stolen); budget 20.0 s)" in out
     assert "slowest 19.5 s" in out
+
+
+def test_a_run_alone_with_two_runs_stolen_from_takes_each_off_its_own(scripted, capsys):
+    # the shown parts add up: 18.14 s less 1.96 s is shown as 18.1 less 2.0, and counts as 16.1 s
+    status, _ = scripted({("1", False): [Run(6.0)], ("1", True): [Run(4.0)],
+                          ("2", True): [Run(22.0)], ("2", False): [Run(25.0), Run(18.14)]}, steal=[1.0, 1.96])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "16.1s  ok (times alone 24.0 s (25.0 s less 1.0 s stolen), 16.1 s (18.1 s less 2.0 s stolen)" in out
 
 
 def test_the_steal_counter_is_read_from_proc_stat():
